@@ -1,0 +1,18 @@
+package io.ordo.catalog;
+
+import java.time.Instant;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** A channel as the API shows it. */
+@Schema(name = "Channel")
+public record ChannelView(
+        @Schema(examples = "web-eu") String code,
+        @Schema(examples = "Web shop EU") String name,
+        @Schema(examples = "WEB") ChannelType type,
+        Instant createdAt) {
+
+    static ChannelView of(Channel channel) {
+        return new ChannelView(channel.code, channel.name, channel.type, channel.createdAt);
+    }
+}

@@ -1,0 +1,39 @@
+package io.ordo.common;
+
+/** The kinds of problem Ordo reports, each with a stable type URI that clients may switch on. */
+public enum ProblemType {
+    VALIDATION(400, "Invalid request", "validation"),
+    MALFORMED_JSON(400, "Malformed JSON", "malformed-json"),
+    UNAUTHORIZED(401, "Authentication required", "unauthorized"),
+    FORBIDDEN(403, "Forbidden", "forbidden"),
+    NOT_FOUND(404, "Not found", "not-found"),
+    CONFLICT(409, "Conflict", "conflict"),
+    ALREADY_EXISTS(409, "Already exists", "already-exists"),
+    STOCK_LEVEL_REFUSED(409, "Stock level not allowed", "stock-level-refused"),
+    PAYLOAD_TOO_LARGE(413, "Request body too large", "payload-too-large"),
+    INTERNAL(500, "Internal error", "internal");
+
+    private static final String PREFIX = "urn:ordo:problem:";
+
+    private final int status;
+    private final String title;
+    private final String slug;
+
+    ProblemType(int status, String title, String slug) {
+        this.status = status;
+        this.title = title;
+        this.slug = slug;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String uri() {
+        return PREFIX + slug;
+    }
+}

@@ -1,0 +1,16 @@
+package io.ordo.inventory;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Stock of one SKU at one location. */
+@Schema(name = "LocationStock")
+public record LocationStockView(
+        @Schema(examples = "WH-LIS") String location,
+        @Schema(examples = "120") int onHand,
+        @Schema(examples = "20") int reserved,
+        @Schema(examples = "100", description = "onHand - reserved, never negative") int available) {
+
+    static LocationStockView of(String location, int onHand, int reserved) {
+        return new LocationStockView(location, onHand, reserved, Math.max(0, onHand - reserved));
+    }
+}

@@ -1,0 +1,14 @@
+package io.ordo.inventory;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Body of {@code PUT /v1/stock/{sku}/{locationCode}}: the counted quantity. */
+@Schema(name = "SetStock")
+public record SetStock(
+        @Schema(examples = "120", description = "Units physically at the location; never below what is reserved")
+        @NotNull @Min(0) @Max(StockLimits.MAX_ON_HAND) Integer onHand) {
+}

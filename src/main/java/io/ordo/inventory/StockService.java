@@ -1,0 +1,57 @@
+package io.ordo.inventory;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.ordo.common.InvalidRequest;
+import io.ordo.common.PgErrors;
+import io.ordo.common.ResourceNotFound;
+import io.ordo.security.Caller;
+import io.smallrye.mutiny.Uni;
+
+/** Counts, adjustments and stock queries. Reservations (orders, holds) live with their own features. */
+@ApplicationScoped
+public class StockService {
+    private final StockRepository stock;
+
+    public StockService(StockRepository stock) {
+        this.stock = stock;
+    }
+
+    public Uni<StockLevelView> count(String sku, String location, SetStock request, Caller caller) {
+        return stock.setOnHand(sku, location, request.onHand(), caller.subject())
+                .onFailure(PgErrors::isForeignKeyViolation)
+                .transform(e -> new ResourceNotFound("Location", location));
+    }
+
+    public Uni<StockLevelView> adjust(String sku, String location, AdjustStock request, Caller caller) {
+        if (request.delta() == 0) {
+            return Uni.createFrom().failure(new InvalidRequest("delta", "must not be 0"));
+        }
+        return stock.adjust(sku, location, request.delta(), request.reason().strip(), caller.subject())
+                .chain(done -> done.map(level -> Uni.createFrom().item(level))
+                        .orElseGet(() -> explainRefusal(sku, location, request.delta())));
+    }
+
+    public Uni<StockView> bySku(String sku) {
+        return stock.bySku(sku).map(levels -> {
+            if (levels.isEmpty()) {
+                throw new ResourceNotFound("Stock of SKU", sku);
+            }
+            return StockView.of(sku, levels);
+        });
+    }
+
+    /** The conditional update changed nothing: say whether the row is missing or the level was refused. */
+    private Uni<StockLevelView> explainRefusal(String sku, String location, int delta) {
+        return stock.level(sku, location).chain(level -> {
+            if (level.isPresent()) {
+                StockRepository.Level current = level.get();
+                return Uni.createFrom().failure(new StockLevelRefused(sku, location, current.onHand() + delta,
+                        current.onHand(), current.reserved()));
+            }
+            return stock.locationExists(location).chain(exists -> Uni.createFrom().failure(exists
+                    ? new ResourceNotFound("Stock of SKU " + sku + " at location", location)
+                    : new ResourceNotFound("Location", location)));
+        });
+    }
+}

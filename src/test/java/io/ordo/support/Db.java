@@ -1,0 +1,73 @@
+package io.ordo.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Direct SQL against the test database, for arranging state and checking invariants behind the API's back. */
+public final class Db {
+    private Db() {
+    }
+
+    public static void exec(String sql, Object... args) {
+        try (Connection c = PostgresTestDatabase.connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            bind(st, args);
+            st.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static long count(String sql, Object... args) {
+        try (Connection c = PostgresTestDatabase.connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            bind(st, args);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static List<String> strings(String sql, Object... args) {
+        try (Connection c = PostgresTestDatabase.connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            bind(st, args);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fingerprint of every table the API writes, to prove that a refused request changed nothing. */
+    public static String snapshot() {
+        return String.join("|", strings("""
+                SELECT (SELECT count(*) FROM channels) || ',' || (SELECT count(*) FROM locations) || ','
+                    || (SELECT count(*) FROM stock) || ',' || (SELECT coalesce(sum(on_hand), 0) FROM stock) || ','
+                    || (SELECT coalesce(sum(reserved), 0) FROM stock) || ',' || (SELECT count(*) FROM stock_movements)
+                """));
+    }
+
+    /** DESIGN.md invariant 1: for every (sku, location), 0 <= reserved <= onHand. */
+    public static void assertStockInvariants() {
+        assertEquals(0, count("SELECT count(*) FROM stock WHERE reserved < 0 OR reserved > on_hand OR on_hand < 0"),
+                "every stock row must satisfy 0 <= reserved <= onHand");
+    }
+
+    private static void bind(PreparedStatement st, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            st.setObject(i + 1, args[i]);
+        }
+    }
+}
