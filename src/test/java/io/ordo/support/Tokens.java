@@ -40,11 +40,11 @@ public final class Tokens {
                 .expiresAt(System.currentTimeMillis() / 1000 - 3600));
     }
 
-    /** Right claims, wrong signature: the last signature character is changed. */
+    /** A channel token whose payload was swapped for an admin one, keeping the channel token's signature. */
     public static String tampered() {
-        String token = admin();
-        char last = token.charAt(token.length() - 1);
-        return token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+        String[] channel = channel("web").split("\\.");
+        String[] admin = admin().split("\\.");
+        return channel[0] + "." + admin[1] + "." + channel[2];
     }
 
     private static JwtClaimsBuilder builder(String subject, Set<String> roles, String channel) {

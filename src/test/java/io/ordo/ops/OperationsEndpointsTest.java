@@ -1,0 +1,50 @@
+package io.ordo.ops;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.notNullValue;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Health, metrics and OpenAPI are open to anyone; the OpenAPI document describes every /v1 operation. */
+@QuarkusTest
+class OperationsEndpointsTest {
+
+    @Test
+    void livenessAndReadinessAreUpWithTheDatabaseChecked() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("Database connections health check")));
+    }
+
+    @Test
+    void metricsArePrometheusText() {
+        io.ordo.support.Api.asAdmin().get("/v1/locations").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds"));
+    }
+
+    @Test
+    void theOpenApiDocumentListsEveryOperationWithRolesAndProblems() {
+        var doc = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200);
+        doc.body("paths", hasKey("/v1/channels"))
+                .body("paths", hasKey("/v1/channels/{code}"))
+                .body("paths", hasKey("/v1/locations"))
+                .body("paths", hasKey("/v1/locations/{code}"))
+                .body("paths", hasKey("/v1/stock/{sku}"))
+                .body("paths", hasKey("/v1/stock/{sku}/{location}"))
+                .body("paths", hasKey("/v1/stock/{sku}/{location}/adjustments"))
+                .body("components.securitySchemes", hasKey("bearer"))
+                .body("paths.'/v1/channels'.post.security", notNullValue())
+                .body("paths.'/v1/channels'.post.description", containsString("ordo-admin"))
+                .body("paths.'/v1/channels'.post.responses", hasKey("409"))
+                .body("paths.'/v1/channels'.post.responses.'400'.content", hasKey("application/problem+json"))
+                .body("paths.'/v1/stock/{sku}/{location}/adjustments'.post.responses", hasKey("401"))
+                .body("paths.'/v1/stock/{sku}/{location}/adjustments'.post.responses", hasKey("403"))
+                .body("components.schemas.CreateChannel.properties.code.examples", notNullValue());
+    }
+}

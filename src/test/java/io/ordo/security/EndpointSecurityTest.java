@@ -1,0 +1,115 @@
+package io.ordo.security;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.ordo.support.Api;
+import io.ordo.support.Ids;
+import io.ordo.support.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+
+/** Every endpoint against every kind of caller: no token, a bad token, each role. */
+@QuarkusTest
+class EndpointSecurityTest {
+    static final String CHANNEL = "sec-channel";
+    static final String LOCATION = "SEC-WH";
+    static final String SKU = "SEC-SKU";
+    static final List<String> ROLES = List.of(Roles.ADMIN, Roles.FULFILLMENT, Roles.CHANNEL, "none");
+    static boolean catalogueReady;
+
+    /** One endpoint: how to call it, which roles may, and what success looks like. */
+    record Endpoint(String method, String path, String body, Set<String> allowed, int success) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    static Stream<Endpoint> endpoints() {
+        Set<String> all = Set.of(Roles.ADMIN, Roles.FULFILLMENT, Roles.CHANNEL);
+        Set<String> stockKeepers = Set.of(Roles.ADMIN, Roles.FULFILLMENT);
+        return Stream.of(
+                new Endpoint("POST", "/v1/channels", "{\"code\":\"@new\",\"name\":\"n\",\"type\":\"WEB\"}",
+                        Set.of(Roles.ADMIN), 201),
+                new Endpoint("GET", "/v1/channels", null, all, 200),
+                new Endpoint("GET", "/v1/channels/" + CHANNEL, null, all, 200),
+                new Endpoint("POST", "/v1/locations",
+                        "{\"code\":\"@new\",\"name\":\"n\",\"type\":\"STORE\",\"priority\":3}", Set.of(Roles.ADMIN), 201),
+                new Endpoint("GET", "/v1/locations", null, all, 200),
+                new Endpoint("GET", "/v1/locations/" + LOCATION, null, all, 200),
+                new Endpoint("PUT", "/v1/stock/" + SKU + "/" + LOCATION, "{\"onHand\":50}", stockKeepers, 200),
+                new Endpoint("POST", "/v1/stock/" + SKU + "/" + LOCATION + "/adjustments",
+                        "{\"delta\":1,\"reason\":\"security test\"}", stockKeepers, 201),
+                new Endpoint("GET", "/v1/stock/" + SKU, null, all, 200));
+    }
+
+    static Stream<Arguments> endpointsByRole() {
+        return endpoints().flatMap(e -> ROLES.stream().map(role -> Arguments.of(e, role)));
+    }
+
+    @BeforeEach
+    void catalogue() {
+        if (!catalogueReady) {
+            Api.asAdmin().body(Map.of("code", CHANNEL, "name", "Security", "type", "WEB")).post("/v1/channels");
+            Api.asAdmin().body(Map.of("code", LOCATION, "name", "Security", "type", "WAREHOUSE", "priority", 1))
+                    .post("/v1/locations");
+            Api.setStock(SKU, LOCATION, 10);
+            catalogueReady = true;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} without a token -> 401")
+    @MethodSource("endpoints")
+    void withoutATokenIs401(Endpoint endpoint) {
+        call(given(), endpoint).then().statusCode(401).header("WWW-Authenticate", startsWith("Bearer"));
+    }
+
+    @ParameterizedTest(name = "{0} with a tampered token -> 401")
+    @MethodSource("endpoints")
+    void withATamperedTokenIs401(Endpoint endpoint) {
+        call(given().auth().oauth2(Tokens.tampered()), endpoint).then().statusCode(401);
+    }
+
+    @ParameterizedTest(name = "{0} with an expired token -> 401")
+    @MethodSource("endpoints")
+    void withAnExpiredTokenIs401(Endpoint endpoint) {
+        call(given().auth().oauth2(Tokens.expired()), endpoint).then().statusCode(401);
+    }
+
+    @ParameterizedTest(name = "{0} as {1}")
+    @MethodSource("endpointsByRole")
+    void eachRoleGetsExactlyWhatItIsAllowed(Endpoint endpoint, String role) {
+        String token = switch (role) {
+            case Roles.ADMIN -> Tokens.admin();
+            case Roles.FULFILLMENT -> Tokens.fulfillment();
+            case Roles.CHANNEL -> Tokens.channel(CHANNEL);
+            default -> Tokens.noRole();
+        };
+        var response = call(given().auth().oauth2(token), endpoint);
+        if (endpoint.allowed().contains(role)) {
+            response.then().statusCode(endpoint.success());
+        } else {
+            response.then().statusCode(403).contentType("application/problem+json").body("status", equalTo(403));
+        }
+    }
+
+    private static io.restassured.response.Response call(RequestSpecification request, Endpoint endpoint) {
+        RequestSpecification spec = request.accept("application/json");
+        if (endpoint.body() != null) {
+            spec = spec.contentType("application/json").body(endpoint.body().replace("@new", Ids.unique("sec")));
+        }
+        return spec.request(endpoint.method(), endpoint.path());
+    }
+}
