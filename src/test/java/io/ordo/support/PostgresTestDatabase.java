@@ -10,10 +10,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Gives each test run a fresh database {@code ordo_test} on the real PostgreSQL (127.0.0.1:5432 unless
- * ORDO_TEST_PG_HOST / ORDO_TEST_PG_PORT say otherwise). Flyway builds the schema when the application starts.
+ * ORDO_TEST_PG_HOST / ORDO_TEST_PG_PORT say otherwise; ORDO_TEST_DB renames it so two checkouts can test at once). Flyway builds the schema when the application starts.
  */
 public class PostgresTestDatabase implements QuarkusTestResourceLifecycleManager {
-    public static final String NAME = "ordo_test";
+    public static final String NAME = System.getenv().getOrDefault("ORDO_TEST_DB", "ordo_test");
 
     public static String host() {
         return System.getenv().getOrDefault("ORDO_TEST_PG_HOST", "127.0.0.1");
