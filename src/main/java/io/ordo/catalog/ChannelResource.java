@@ -22,6 +22,13 @@ import io.ordo.common.Items;
 import io.ordo.common.ProblemResponses;
 import io.ordo.security.CurrentCaller;
 import io.ordo.security.Roles;
+import io.ordo.common.idempotency.IdempotencyService;
+import io.ordo.common.idempotency.StoredResponse;
+import org.jboss.resteasy.reactive.RestHeader;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Map;
+import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/channels")
@@ -31,10 +38,12 @@ import io.smallrye.mutiny.Uni;
 public class ChannelResource {
     private final ChannelService channels;
     private final CurrentCaller caller;
+    private final IdempotencyService idempotency;
 
-    public ChannelResource(ChannelService channels, CurrentCaller caller) {
+    public ChannelResource(ChannelService channels, CurrentCaller caller, IdempotencyService idempotency) {
         this.channels = channels;
         this.caller = caller;
+        this.idempotency = idempotency;
     }
 
     @POST
@@ -43,10 +52,11 @@ public class ChannelResource {
     @APIResponse(responseCode = "201", description = "Created; `Location` names the channel")
     @ProblemResponses.Validation
     @ProblemResponses.Conflict
-    public Uni<RestResponse<ChannelView>> create(@Valid @NotNull CreateChannel body) {
-        return channels.create(body)
-                .map(view -> RestResponse.ResponseBuilder.create(RestResponse.Status.CREATED, view)
-                        .location(URI.create("/v1/channels/" + view.code())).build());
+    public Uni<Response> create(@Valid @NotNull CreateChannel body,
+            @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
+        return idempotency.once(caller.get(), idempotencyKey, "POST /v1/channels", body, () -> channels.create(body)
+                .map(view -> new StoredResponse(201, idempotency.write(view), MediaType.APPLICATION_JSON,
+                        Map.of(HttpHeaders.LOCATION, "/v1/channels/" + view.code()))));
     }
 
     @GET

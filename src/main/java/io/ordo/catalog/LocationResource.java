@@ -20,7 +20,15 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import io.ordo.common.Items;
 import io.ordo.common.ProblemResponses;
+import io.ordo.security.CurrentCaller;
 import io.ordo.security.Roles;
+import io.ordo.common.idempotency.IdempotencyService;
+import io.ordo.common.idempotency.StoredResponse;
+import org.jboss.resteasy.reactive.RestHeader;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Map;
+import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/locations")
@@ -29,9 +37,13 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Catalogue")
 public class LocationResource {
     private final LocationService locations;
+    private final CurrentCaller caller;
+    private final IdempotencyService idempotency;
 
-    public LocationResource(LocationService locations) {
+    public LocationResource(LocationService locations, CurrentCaller caller, IdempotencyService idempotency) {
         this.locations = locations;
+        this.caller = caller;
+        this.idempotency = idempotency;
     }
 
     @POST
@@ -41,10 +53,11 @@ public class LocationResource {
     @APIResponse(responseCode = "201", description = "Created; `Location` names the location")
     @ProblemResponses.Validation
     @ProblemResponses.Conflict
-    public Uni<RestResponse<LocationView>> create(@Valid @NotNull CreateLocation body) {
-        return locations.create(body)
-                .map(view -> RestResponse.ResponseBuilder.create(RestResponse.Status.CREATED, view)
-                        .location(URI.create("/v1/locations/" + view.code())).build());
+    public Uni<Response> create(@Valid @NotNull CreateLocation body,
+            @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
+        return idempotency.once(caller.get(), idempotencyKey, "POST /v1/locations", body, () -> locations.create(body)
+                .map(view -> new StoredResponse(201, idempotency.write(view), MediaType.APPLICATION_JSON,
+                        Map.of(HttpHeaders.LOCATION, "/v1/locations/" + view.code()))));
     }
 
     @GET

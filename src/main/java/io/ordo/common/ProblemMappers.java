@@ -48,13 +48,18 @@ public class ProblemMappers {
         if (isReturnValueViolation(failure)) {
             return unexpected(failure, uri);
         }
-        List<Problem.FieldError> errors = failure.getConstraintViolations().stream()
+        return respond(violationsProblem(failure.getConstraintViolations()), uri);
+    }
+
+    /** A 400 problem naming every invalid field. */
+    public static Problem violationsProblem(java.util.Set<? extends jakarta.validation.ConstraintViolation<?>> violations) {
+        List<Problem.FieldError> errors = violations.stream()
                 .map(v -> new Problem.FieldError(fieldName(v.getPropertyPath()), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field).thenComparing(Problem.FieldError::message))
                 .toList();
         String detail = errors.size() == 1 ? "The request has 1 invalid field"
                 : "The request has " + errors.size() + " invalid fields";
-        return respond(Problem.of(ProblemType.VALIDATION, detail).withErrors(errors), uri);
+        return Problem.of(ProblemType.VALIDATION, detail).withErrors(errors);
     }
 
     /** Quarkus registers its own mapper for this exact type; ours must name it to take precedence. */
@@ -135,7 +140,7 @@ public class ProblemMappers {
         };
     }
 
-    static Problem jsonProblem(JsonProcessingException failure) {
+    public static Problem jsonProblem(JsonProcessingException failure) {
         if (failure instanceof JsonMappingException mapping && !(failure instanceof StreamReadException)) {
             String field = jsonPath(mapping.getPath());
             return Problem.of(ProblemType.VALIDATION, "The request has 1 invalid field")

@@ -10,6 +10,13 @@ public enum ProblemType {
     CONFLICT(409, "Conflict", "conflict"),
     ALREADY_EXISTS(409, "Already exists", "already-exists"),
     STOCK_LEVEL_REFUSED(409, "Stock level not allowed", "stock-level-refused"),
+    INSUFFICIENT_STOCK(409, "Insufficient stock", "insufficient-stock"),
+    DUPLICATE_ORDER(409, "Duplicate order", "duplicate-order"),
+    TRANSITION_NOT_ALLOWED(409, "Transition not allowed", "transition-not-allowed"),
+    HOLD_NOT_USABLE(409, "Hold cannot be used", "hold-not-usable"),
+    REQUEST_IN_FLIGHT(409, "Request still in flight", "request-in-flight"),
+    STALE_VERSION(412, "Precondition failed", "stale-version"),
+    IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused", "idempotency-key-reused"),
     PAYLOAD_TOO_LARGE(413, "Request body too large", "payload-too-large"),
     INTERNAL(500, "Internal error", "internal");
 

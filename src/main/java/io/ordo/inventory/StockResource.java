@@ -22,6 +22,13 @@ import io.ordo.catalog.Codes;
 import io.ordo.common.ProblemResponses;
 import io.ordo.security.CurrentCaller;
 import io.ordo.security.Roles;
+import io.ordo.common.idempotency.IdempotencyService;
+import io.ordo.common.idempotency.StoredResponse;
+import org.jboss.resteasy.reactive.RestHeader;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Map;
+import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/stock")
@@ -31,10 +38,12 @@ import io.smallrye.mutiny.Uni;
 public class StockResource {
     private final StockService stock;
     private final CurrentCaller caller;
+    private final IdempotencyService idempotency;
 
-    public StockResource(StockService stock, CurrentCaller caller) {
+    public StockResource(StockService stock, CurrentCaller caller, IdempotencyService idempotency) {
         this.stock = stock;
         this.caller = caller;
+        this.idempotency = idempotency;
     }
 
     @PUT
@@ -61,11 +70,14 @@ public class StockResource {
     @ProblemResponses.Validation
     @ProblemResponses.NotFound
     @ProblemResponses.Conflict
-    public Uni<RestResponse<StockLevelView>> adjust(@PathParam("sku") @Sku String sku,
+    public Uni<Response> adjust(@PathParam("sku") @Sku String sku,
             @PathParam("location") @Pattern(regexp = Codes.PATTERN, message = Codes.MESSAGE) String location,
-            @Valid @NotNull AdjustStock body) {
-        return stock.adjust(sku, location, body, caller.get())
-                .map(level -> RestResponse.status(RestResponse.Status.CREATED, level));
+            @Valid @NotNull AdjustStock body, @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
+        Caller who = caller.get();
+        return idempotency.once(who, idempotencyKey, "POST /v1/stock/" + sku + "/" + location + "/adjustments", body,
+                () -> stock.adjust(sku, location, body, who)
+                        .map(level -> new StoredResponse(201, idempotency.write(level), MediaType.APPLICATION_JSON,
+                                Map.of())));
     }
 
     @GET

@@ -2,6 +2,9 @@ package io.ordo.security;
 
 import java.util.Optional;
 
+import io.ordo.common.ChannelNotAllowed;
+import io.ordo.common.InvalidRequest;
+
 /**
  * Who is calling: the token subject and, for a channel token, the one channel it may act for.
  *
@@ -20,5 +23,22 @@ public record Caller(String subject, boolean admin, boolean fulfillment, Optiona
     /** Whether data of {@code channelCode} is visible to this caller. */
     public boolean maySee(String channelCode) {
         return seesAllChannels() || channel.map(channelCode::equals).orElse(false);
+    }
+
+    /**
+     * The channel a write acts for: a channel token's own (a different {@code requested} one is refused), or the
+     * one an admin names.
+     */
+    public String channelForWrite(String requested) {
+        if (channel.isPresent()) {
+            if (requested != null && !requested.equals(channel.get())) {
+                throw new ChannelNotAllowed(channel.get(), requested);
+            }
+            return channel.get();
+        }
+        if (requested == null) {
+            throw new InvalidRequest("channel", "must not be null");
+        }
+        return requested;
     }
 }

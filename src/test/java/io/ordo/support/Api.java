@@ -36,4 +36,22 @@ public final class Api {
         asAdmin().body(Map.of("onHand", onHand)).put("/v1/stock/{sku}/{location}", sku, location)
                 .then().statusCode(200);
     }
+
+    /** An order body with the given lines ({@code sku, quantity} pairs) at 10.00 each. */
+    public static Map<String, Object> order(String externalId, Object... skuQuantityPairs) {
+        java.util.List<Map<String, Object>> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < skuQuantityPairs.length; i += 2) {
+            lines.add(Map.of("sku", skuQuantityPairs[i], "quantity", skuQuantityPairs[i + 1], "unitPrice", "10.00"));
+        }
+        return Map.of("externalId", externalId, "currency", "EUR",
+                "customer", Map.of("email", "ana@example.com", "name", "Ana Silva"),
+                "shippingAddress", Map.of("line1", "Rua A 1", "city", "Lisboa", "postalCode", "1000-001", "country", "PT"),
+                "lines", lines);
+    }
+
+    /** A hold of {@code quantity} units for a channel, returning its id. */
+    public static String hold(String channel, String sku, int quantity) {
+        return as(Tokens.channel(channel)).body(Map.of("lines", java.util.List.of(Map.of("sku", sku, "quantity", quantity))))
+                .post("/v1/holds").then().statusCode(201).extract().path("id");
+    }
 }

@@ -56,6 +56,9 @@ public final class Db {
                 SELECT (SELECT count(*) FROM channels) || ',' || (SELECT count(*) FROM locations) || ','
                     || (SELECT count(*) FROM stock) || ',' || (SELECT coalesce(sum(on_hand), 0) FROM stock) || ','
                     || (SELECT coalesce(sum(reserved), 0) FROM stock) || ',' || (SELECT count(*) FROM stock_movements)
+                    || ',' || (SELECT count(*) FROM orders) || ',' || (SELECT count(*) FROM holds)
+                    || ',' || (SELECT count(*) FROM allocations WHERE released_at IS NULL)
+                    || ',' || (SELECT coalesce(sum(version), 0) FROM orders)
                 """));
     }
 
@@ -63,6 +66,26 @@ public final class Db {
     public static void assertStockInvariants() {
         assertEquals(0, count("SELECT count(*) FROM stock WHERE reserved < 0 OR reserved > on_hand OR on_hand < 0"),
                 "every stock row must satisfy 0 <= reserved <= onHand");
+    }
+
+    /** DESIGN.md invariant 2: reserved equals the sum of open allocations of orders and holds, row by row. */
+    public static void assertReservedMatchesOpenAllocations() {
+        List<String> mismatches = strings("""
+                SELECT coalesce(s.sku, a.sku) || '@' || coalesce(s.location, a.location) || ' reserved '
+                       || coalesce(s.reserved, 0) || ' allocated ' || coalesce(a.open, 0)
+                  FROM stock s
+                  FULL JOIN (SELECT sku, location, sum(quantity) AS open FROM allocations
+                              WHERE released_at IS NULL GROUP BY sku, location) a
+                    ON a.sku = s.sku AND a.location = s.location
+                 WHERE coalesce(s.reserved, 0) <> coalesce(a.open, 0)
+                """);
+        assertEquals(List.of(), mismatches, "reserved must equal the open allocations");
+    }
+
+    /** Both stock invariants of DESIGN.md. */
+    public static void assertInvariants() {
+        assertStockInvariants();
+        assertReservedMatchesOpenAllocations();
     }
 
     private static void bind(PreparedStatement st, Object... args) throws SQLException {

@@ -1,0 +1,79 @@
+package io.ordo.common;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Ordo's own settings (API.md "Configuration an operator relies on"), each also an environment variable. */
+@ConfigMapping(prefix = "ordo")
+public interface OrdoConfig {
+
+    Webhooks webhooks();
+
+    Holds holds();
+
+    Idempotency idempotency();
+
+    Stock stock();
+
+    Intake intake();
+
+    interface Webhooks {
+        /** Accept {@code http://} webhook URLs. */
+        @WithDefault("false")
+        boolean allowHttp();
+
+        /** Accept loopback, private and link-local webhook targets. */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
+
+        /** Pauses between delivery attempts; about a day in all. */
+        @WithDefault("5s,30s,2m,10m,30m,1h,2h,4h,8h,8h")
+        List<Duration> retrySchedule();
+
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** An endpoint failing every attempt this long is disabled. */
+        @WithDefault("5d")
+        Duration disableAfter();
+    }
+
+    interface Holds {
+        /** Hold lifetime when {@code ttlSeconds} is absent. */
+        @WithDefault("15m")
+        Duration defaultTtl();
+
+        /** Most holds one sweep expires; the sweep runs every {@code ordo.holds.sweep-interval}. */
+        @WithDefault("200")
+        int sweepBatchSize();
+    }
+
+    interface Idempotency {
+        /** How long idempotency keys and their responses are kept. */
+        @WithDefault("24h")
+        Duration retention();
+
+        /** How long a request may hold its key before another attempt may take it over (crashed instance). */
+        @WithDefault("60s")
+        Duration inFlightLease();
+    }
+
+    interface Stock {
+        /** {@code available} at or under which {@code stock.low} fires. */
+        @WithDefault("5")
+        int lowThreshold();
+    }
+
+    interface Intake {
+        /** Most orders placed in one database call when concurrent requests are coalesced. */
+        @WithDefault("200")
+        int maxBatchSize();
+
+        /** Coalesced batches running at once; further requests queue and join the next batch. */
+        @WithDefault("4")
+        int maxConcurrentBatches();
+    }
+}

@@ -1,0 +1,167 @@
+package io.ordo.common.idempotency;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.ordo.common.InvalidRequest;
+import io.ordo.common.OrdoConfig;
+import io.ordo.common.OrdoException;
+import io.ordo.common.Problem;
+import io.ordo.security.Caller;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Runs a create request at most once per (caller, Idempotency-Key) within the retention window. The key is claimed
+ * with an insert before the work starts; a retry with the same body replays the stored response, a different body
+ * is a 422, and a retry while the first attempt still runs is a 409. Domain refusals (4xx) are stored and replayed
+ * too; an unexpected failure frees the key so that a retry can run again.
+ */
+@ApplicationScoped
+public class IdempotencyService {
+    public static final String HEADER = "Idempotency-Key";
+    private static final Logger LOG = Logger.getLogger(IdempotencyService.class);
+
+    private static final String CLAIM = """
+            INSERT INTO idempotency_keys (subject, key, request_hash, state, locked_until)
+            VALUES ($1, $2, $3, 'IN_FLIGHT', now() + make_interval(secs => $4))
+            ON CONFLICT (subject, key) DO UPDATE
+               SET request_hash = EXCLUDED.request_hash, state = 'IN_FLIGHT', locked_until = EXCLUDED.locked_until,
+                   response_status = NULL, response_body = NULL, response_headers = NULL, created_at = now()
+             WHERE idempotency_keys.created_at < now() - make_interval(secs => $5)
+                OR (idempotency_keys.state = 'IN_FLIGHT' AND idempotency_keys.locked_until < now()
+                    AND idempotency_keys.request_hash = EXCLUDED.request_hash)
+            RETURNING 1""";
+    private static final String EXISTING = """
+            SELECT request_hash, state, response_status, response_body, response_headers
+              FROM idempotency_keys WHERE subject = $1 AND key = $2""";
+    private static final String COMPLETE = """
+            UPDATE idempotency_keys SET state = 'DONE', response_status = $3, response_body = $4, response_headers = $5
+             WHERE subject = $1 AND key = $2""";
+    private static final String FREE = "DELETE FROM idempotency_keys WHERE subject = $1 AND key = $2 AND state = 'IN_FLIGHT'";
+
+    private final Pool pool;
+    private final ObjectMapper json;
+    private final OrdoConfig config;
+
+    public IdempotencyService(Pool pool, ObjectMapper json, OrdoConfig config) {
+        this.pool = pool;
+        this.json = json;
+        this.config = config;
+    }
+
+    /**
+     * Runs {@code action} unless this caller already used {@code key}. {@code request} is what identifies the
+     * request besides the key (method, path and body); a domain refusal of the action becomes a stored problem.
+     */
+    public Uni<Response> once(Caller caller, String key, String requestPath, Object request,
+            Supplier<Uni<StoredResponse>> action) {
+        if (key == null) {
+            return run(action, requestPath).map(r -> r.toResponse(false));
+        }
+        if (!isValidKey(key)) {
+            return Uni.createFrom().failure(new InvalidRequest(HEADER, "must be 1-255 printable ASCII characters"));
+        }
+        String hash = fingerprint(requestPath, request);
+        Tuple claim = Tuple.of(caller.subject(), key, hash, config.idempotency().inFlightLease().toSeconds(),
+                config.idempotency().retention().toSeconds());
+        return pool.preparedQuery(CLAIM).execute(claim).chain(claimed -> claimed.rowCount() > 0
+                ? runAndStore(caller, key, requestPath, action)
+                : answerFromStored(caller, key, hash));
+    }
+
+    private Uni<Response> runAndStore(Caller caller, String key, String requestPath,
+            Supplier<Uni<StoredResponse>> action) {
+        return run(action, requestPath)
+                .onFailure().call(failure -> pool.preparedQuery(FREE).execute(Tuple.of(caller.subject(), key))
+                        .onFailure().invoke(e -> LOG.warnf(e, "could not free idempotency key after a failure"))
+                        .onFailure().recoverWithNull())
+                .chain(response -> pool.preparedQuery(COMPLETE)
+                        .execute(Tuple.of(caller.subject(), key, response.status(), response.body(),
+                                new JsonObject(new HashMap<>(response.headers()))))
+                        .replaceWith(response.toResponse(false)));
+    }
+
+    private Uni<Response> answerFromStored(Caller caller, String key, String hash) {
+        return pool.preparedQuery(EXISTING).execute(Tuple.of(caller.subject(), key)).map(rows -> {
+            if (rows.size() == 0) {
+                // purged between our claim and this read: the client may simply retry
+                throw IdempotencyConflict.inFlight();
+            }
+            Row row = rows.iterator().next();
+            if (!hash.equals(row.getString("request_hash"))) {
+                throw IdempotencyConflict.reusedWithAnotherBody();
+            }
+            if (!"DONE".equals(row.getString("state"))) {
+                throw IdempotencyConflict.inFlight();
+            }
+            String body = row.getString("response_body");
+            JsonObject storedHeaders = (JsonObject) row.getJson("response_headers");
+            Map<String, String> headers = new HashMap<>();
+            if (storedHeaders != null) {
+                storedHeaders.forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
+            }
+            int status = row.getInteger("response_status");
+            String mediaType = status >= 400 ? Problem.MEDIA_TYPE : "application/json";
+            return new StoredResponse(status, body, mediaType, headers).toResponse(true);
+        });
+    }
+
+    /** The action's response, or its domain refusal as a problem response (so that it can be stored). */
+    private Uni<StoredResponse> run(Supplier<Uni<StoredResponse>> action, String requestPath) {
+        return Uni.createFrom().<StoredResponse> deferred(() -> action.get())
+                .onFailure(OrdoException.class).recoverWithItem(failure -> {
+                    Problem problem = ((OrdoException) failure).toProblem().withInstance(requestPath);
+                    return new StoredResponse(problem.getStatus(), write(problem), Problem.MEDIA_TYPE, Map.of());
+                });
+    }
+
+    public String write(Object body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a response", e);
+        }
+    }
+
+    private String fingerprint(String requestPath, Object request) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(requestPath.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(json.writeValueAsBytes(request));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean isValidKey(String key) {
+        if (key.isEmpty() || key.length() > 255) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,101 @@
+package io.ordo.inventory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.ordo.common.HoldNotUsable;
+import io.ordo.common.InvalidRequest;
+import io.ordo.common.OrdoConfig;
+import io.ordo.common.ResourceNotFound;
+import io.ordo.security.Caller;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Cart reservations: stock held for a while, released by the client, by expiry, or passed on to an order. */
+@ApplicationScoped
+public class HoldService {
+    private final HoldRepository holds;
+    private final OrdoConfig config;
+    private final Clock clock;
+
+    public HoldService(HoldRepository holds, OrdoConfig config, Clock clock) {
+        this.holds = holds;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public Uni<HoldView> create(PlaceHold request, Caller caller) {
+        String channel;
+        try {
+            channel = caller.channelForWrite(request.channel());
+        } catch (RuntimeException refused) {
+            return Uni.createFrom().failure(refused);
+        }
+        Duration ttl = request.ttlSeconds() == null ? config.holds().defaultTtl()
+                : Duration.ofSeconds(request.ttlSeconds());
+        UUID id = UUID.randomUUID();
+        Instant expiresAt = Instant.now(clock).plus(ttl);
+        return holds.create(id, channel, request.lines(), expiresAt, caller.subject()).map(outcome -> {
+            switch (outcome.getString("outcome")) {
+                case "ACCEPTED":
+                    return view(id, channel, request, expiresAt, outcome);
+                case "SHORTAGE":
+                    throw new InsufficientStock(shortages(outcome.getJsonArray("shortages")));
+                case "UNKNOWN_CHANNEL":
+                    throw new InvalidRequest("channel", "no channel '" + channel + "' exists");
+                default:
+                    throw new IllegalStateException("unknown hold outcome " + outcome);
+            }
+        });
+    }
+
+    public Uni<HoldView> get(UUID id, Caller caller) {
+        return holds.findById(id).map(found -> found.filter(h -> caller.maySee(h.channel()))
+                .orElseThrow(() -> new ResourceNotFound("Hold", id.toString())));
+    }
+
+    /** Releases an ACTIVE hold; releasing one that already gave its stock back is a no-op, a converted one a 409. */
+    public Uni<Void> release(UUID id, Caller caller) {
+        return holds.release(id, caller::maySee).map(previous -> {
+            HoldStatus status = previous.orElseThrow(() -> new ResourceNotFound("Hold", id.toString()));
+            if (status == HoldStatus.CONVERTED) {
+                throw new HoldNotUsable("The hold became an order; cancel the order instead", status.name());
+            }
+            return null;
+        });
+    }
+
+    private static HoldView view(UUID id, String channel, PlaceHold request, Instant expiresAt, JsonObject outcome) {
+        JsonArray allocations = outcome.getJsonArray("allocations");
+        List<HoldView.Line> lines = new ArrayList<>();
+        for (int i = 0; i < request.lines().size(); i++) {
+            PlaceHold.Line line = request.lines().get(i);
+            List<HoldView.Allocation> held = new ArrayList<>();
+            for (int j = 0; j < allocations.size(); j++) {
+                JsonObject a = allocations.getJsonObject(j);
+                if (a.getInteger("line") == i + 1) {
+                    held.add(new HoldView.Allocation(a.getString("location"), a.getInteger("quantity")));
+                }
+            }
+            lines.add(new HoldView.Line(line.sku(), line.quantity(), held));
+        }
+        Instant createdAt = java.time.OffsetDateTime.parse(outcome.getString("createdAt")).toInstant();
+        return new HoldView(id, channel, HoldStatus.ACTIVE, expiresAt, createdAt, null, lines);
+    }
+
+    static List<Shortage> shortages(JsonArray json) {
+        List<Shortage> shortages = new ArrayList<>(json.size());
+        for (int i = 0; i < json.size(); i++) {
+            JsonObject s = json.getJsonObject(i);
+            shortages.add(new Shortage(s.getString("sku"), s.getInteger("requested"), s.getInteger("available")));
+        }
+        return shortages;
+    }
+}

@@ -1,0 +1,19 @@
+package io.ordo.order;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.ordo.common.Problem;
+
+/** Outcome of {@code POST /v1/orders/batch}: one result per index of the request, in order. */
+@Schema(name = "BatchResult")
+public record BatchResult(List<Item> results) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "BatchResultItem")
+    public record Item(int index, @Schema(examples = "201") int status, OrderView order, Problem problem) {
+    }
+}

@@ -1,0 +1,34 @@
+package io.ordo.order;
+
+import java.math.BigDecimal;
+import java.util.Currency;
+
+/** Money is a decimal string in JSON and a BigDecimal with the currency's minor units inside. */
+public final class Money {
+    public static final String PATTERN = "^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,4})?$";
+    public static final String MESSAGE = "must be a decimal string such as \"19.90\"";
+
+    private Money() {
+    }
+
+    /** The currency for an ISO 4217 code, or null when the code is not one. */
+    public static Currency currency(String code) {
+        try {
+            return code == null ? null : Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@code amount} has no more decimals than the currency allows (JPY 0, EUR 2, KWD 3). */
+    public static boolean fitsMinorUnits(BigDecimal amount, Currency currency) {
+        int digits = Math.max(currency.getDefaultFractionDigits(), 0);
+        return amount.stripTrailingZeros().scale() <= digits;
+    }
+
+    public static String format(BigDecimal amount, String currencyCode) {
+        Currency currency = currency(currencyCode);
+        int digits = currency == null ? 2 : Math.max(currency.getDefaultFractionDigits(), 0);
+        return amount.setScale(digits, java.math.RoundingMode.UNNECESSARY).toPlainString();
+    }
+}

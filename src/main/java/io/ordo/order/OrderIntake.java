@@ -1,0 +1,152 @@
+package io.ordo.order;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.ordo.common.HoldNotUsable;
+import io.ordo.common.InvalidRequest;
+import io.ordo.inventory.InsufficientStock;
+import io.ordo.inventory.Shortage;
+import io.ordo.security.Caller;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The one service every intake path calls (REST, batch, and later AMQP and inbound webhooks): it settles the channel,
+ * checks what Bean Validation cannot (currency minor units), and places the order with its stock reserved in the
+ * same transaction.
+ */
+@ApplicationScoped
+public class OrderIntake {
+    private final IntakeBatcher batcher;
+    private final OrderRepository orders;
+
+    public OrderIntake(IntakeBatcher batcher, OrderRepository orders) {
+        this.batcher = batcher;
+        this.orders = orders;
+    }
+
+    /** Places one validated order; fails with the domain refusal (shortage, duplicate, hold...) otherwise. */
+    public Uni<OrderView> place(PlaceOrder request, Caller caller) {
+        NewOrder order;
+        try {
+            order = prepare(request, caller);
+        } catch (RuntimeException refused) {
+            return Uni.createFrom().failure(refused);
+        }
+        return batcher.place(order).map(outcome -> toView(order, outcome));
+    }
+
+    /**
+     * Places already validated orders in one database call. Each element is the view or the refusal of that order;
+     * orders that fail {@link #prepare} never reach the database.
+     */
+    public Uni<List<Object>> placeAll(List<PlaceOrder> requests, Caller caller) {
+        List<Object> results = new ArrayList<>(requests.size());
+        List<NewOrder> prepared = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                NewOrder order = prepare(requests.get(i), caller);
+                prepared.add(order);
+                positions.add(i);
+                results.add(null);
+            } catch (RuntimeException refused) {
+                results.add(refused);
+            }
+        }
+        if (prepared.isEmpty()) {
+            return Uni.createFrom().item(results);
+        }
+        return orders.placeBatch(prepared).map(outcomes -> {
+            for (int i = 0; i < prepared.size(); i++) {
+                Object result;
+                try {
+                    result = toView(prepared.get(i), outcomes.get(i));
+                } catch (RuntimeException refused) {
+                    result = refused;
+                }
+                results.set(positions.get(i), result);
+            }
+            return results;
+        });
+    }
+
+    NewOrder prepare(PlaceOrder request, Caller caller) {
+        String channel = caller.channelForWrite(request.channel());
+        Currency currency = Money.currency(request.currency());
+        if (currency == null) {
+            throw new InvalidRequest("currency", "is not an ISO 4217 currency");
+        }
+        BigDecimal total = BigDecimal.ZERO;
+        for (int i = 0; i < request.lines().size(); i++) {
+            PlaceOrderLine line = request.lines().get(i);
+            BigDecimal price = new BigDecimal(line.unitPrice());
+            if (!Money.fitsMinorUnits(price, currency)) {
+                throw new InvalidRequest("lines[" + i + "].unitPrice",
+                        "has more decimals than " + currency.getCurrencyCode() + " allows");
+            }
+            total = total.add(price.multiply(BigDecimal.valueOf(line.quantity())));
+        }
+        return new NewOrder(UUID.randomUUID(), channel, request, total, caller.subject());
+    }
+
+    private static OrderView toView(NewOrder order, JsonObject outcome) {
+        PlaceOrder request = order.request();
+        switch (outcome.getString("outcome")) {
+            case "ACCEPTED":
+                break;
+            case "SHORTAGE":
+                throw new InsufficientStock(shortages(outcome.getJsonArray("shortages")));
+            case "DUPLICATE":
+                throw new DuplicateOrder(order.channel(), request.externalId(),
+                        UUID.fromString(outcome.getString("existingOrderId")));
+            case "UNKNOWN_CHANNEL":
+                throw new InvalidRequest("channel", "no channel '" + order.channel() + "' exists");
+            case "HOLD_NOT_FOUND":
+                throw new InvalidRequest("holdId", "no hold with this id exists for channel '" + order.channel() + "'");
+            case "HOLD_NOT_ACTIVE":
+                throw new HoldNotUsable("The hold is " + outcome.getString("status") + " and cannot become an order",
+                        outcome.getString("status"));
+            case "HOLD_MISMATCH":
+                throw new HoldNotUsable("The order's lines must name each SKU of the hold once, with the hold's "
+                        + "quantity", "ACTIVE");
+            default:
+                throw new IllegalStateException("unknown placement outcome " + outcome);
+        }
+        JsonArray allocations = outcome.getJsonArray("allocations");
+        List<OrderLineView> lines = new ArrayList<>();
+        for (int i = 0; i < request.lines().size(); i++) {
+            PlaceOrderLine line = request.lines().get(i);
+            List<AllocationView> lineAllocations = new ArrayList<>();
+            for (int j = 0; j < allocations.size(); j++) {
+                JsonObject a = allocations.getJsonObject(j);
+                if (a.getInteger("line") == i + 1) {
+                    lineAllocations.add(new AllocationView(a.getString("location"), a.getInteger("quantity")));
+                }
+            }
+            lines.add(new OrderLineView(line.sku(), line.quantity(),
+                    Money.format(new BigDecimal(line.unitPrice()), request.currency()), lineAllocations));
+        }
+        var createdAt = OffsetDateTime.parse(outcome.getString("createdAt")).toInstant();
+        return new OrderView(order.id(), outcome.getLong("number"), order.channel(), request.externalId(),
+                OrderStatus.ACCEPTED, request.currency(), request.customer(), request.shippingAddress(), lines,
+                Money.format(order.total(), request.currency()), request.holdId(), 1, createdAt, createdAt);
+    }
+
+    static List<Shortage> shortages(JsonArray json) {
+        List<Shortage> shortages = new ArrayList<>(json.size());
+        for (int i = 0; i < json.size(); i++) {
+            JsonObject s = json.getJsonObject(i);
+            shortages.add(new Shortage(s.getString("sku"), s.getInteger("requested"), s.getInteger("available")));
+        }
+        return shortages;
+    }
+}

@@ -1,0 +1,10 @@
+package io.ordo.order;
+
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** One page of orders, newest first; pass {@code nextCursor} as {@code cursor} for the next page. */
+@Schema(name = "OrderPage")
+public record OrderPage(List<OrderView> items, @Schema(nullable = true) String nextCursor) {
+}

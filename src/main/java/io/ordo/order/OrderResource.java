@@ -1,0 +1,248 @@
+package io.ordo.order;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestHeader;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.ordo.common.InvalidRequest;
+import io.ordo.common.Items;
+import io.ordo.common.OrdoException;
+import io.ordo.common.Problem;
+import io.ordo.common.ProblemMappers;
+import io.ordo.common.ProblemResponses;
+import io.ordo.common.idempotency.IdempotencyService;
+import io.ordo.common.idempotency.StoredResponse;
+import io.ordo.security.Caller;
+import io.ordo.security.CurrentCaller;
+import io.ordo.security.Roles;
+import io.smallrye.mutiny.Uni;
+
+@Path("/v1/orders")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Orders")
+public class OrderResource {
+    private static final String IDEMPOTENCY_DOC = "1-255 printable characters; a retry with the same key and body "
+            + "replays the first answer (header Idempotent-Replayed: true)";
+
+    private final OrderIntake intake;
+    private final OrderService orders;
+    private final IdempotencyService idempotency;
+    private final CurrentCaller caller;
+    private final ObjectMapper json;
+    private final Validator validator;
+
+    public OrderResource(OrderIntake intake, OrderService orders, IdempotencyService idempotency, CurrentCaller caller,
+            ObjectMapper json, Validator validator) {
+        this.intake = intake;
+        this.orders = orders;
+        this.idempotency = idempotency;
+        this.caller = caller;
+        this.json = json;
+        this.validator = validator;
+    }
+
+    @POST
+    @RolesAllowed({ Roles.ADMIN, Roles.CHANNEL })
+    @Operation(summary = "Place an order", description = "Roles: `ordo-channel` (its own channel; `channel` may be "
+            + "omitted), `ordo-admin` (names `channel`). Every line is reserved in the same transaction, from "
+            + "locations in priority order; if any line is short nothing is reserved (409 with `shortages`). "
+            + "A second order with the same (channel, externalId) is a 409 with `existingOrderId`.")
+    @APIResponse(responseCode = "201", description = "Accepted; `Location` and `ETag` name the order",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderView.class)))
+    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with a different body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ProblemResponses.Validation
+    @ProblemResponses.Conflict
+    public Uni<Response> place(@Valid @NotNull PlaceOrder body,
+            @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
+        Caller who = caller.get();
+        return idempotency.once(who, idempotencyKey, "POST /v1/orders", body,
+                () -> intake.place(body, who).map(this::created));
+    }
+
+    @POST
+    @Path("/batch")
+    @RolesAllowed({ Roles.ADMIN, Roles.CHANNEL })
+    @Operation(summary = "Place up to 500 orders", description = "Roles: as for placing one order. Each order stands "
+            + "or falls alone; `results` has one entry per index with `status` and either `order` or `problem`. "
+            + "All valid orders are placed in one database call.")
+    @APIResponse(responseCode = "200", description = "One result per order",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchResult.class)))
+    @ProblemResponses.Validation
+    public Uni<Response> placeBatch(@Valid @NotNull PlaceOrders body,
+            @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
+        Caller who = caller.get();
+        return idempotency.once(who, idempotencyKey, "POST /v1/orders/batch", body, () -> placeAll(body, who));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.CHANNEL, Roles.FULFILLMENT })
+    @Operation(summary = "Get an order", description = "Roles: all; a channel token sees its own channel's orders "
+            + "only (others are 404). `ETag` is the order's version.")
+    @ProblemResponses.NotFound
+    public Uni<Response> get(@PathParam("id") UUID id) {
+        return orders.get(id, caller.get()).map(this::ok);
+    }
+
+    @GET
+    @RolesAllowed({ Roles.ADMIN, Roles.CHANNEL, Roles.FULFILLMENT })
+    @Operation(summary = "List orders", description = "Roles: all (a channel token sees its own channel only). "
+            + "Newest first, keyset pagination: pass `nextCursor` back as `cursor`.")
+    @ProblemResponses.Validation
+    public Uni<OrderPage> list(@QueryParam("channel") String channel, @QueryParam("status") OrderStatus status,
+            @QueryParam("sku") String sku,
+            @Parameter(description = "RFC 3339, inclusive") @QueryParam("createdFrom") String createdFrom,
+            @Parameter(description = "RFC 3339, exclusive") @QueryParam("createdTo") String createdTo,
+            @Parameter(description = "1-200, default 50") @QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor) {
+        int pageSize = limit == null ? OrderService.DEFAULT_PAGE : limit;
+        if (pageSize < 1 || pageSize > OrderService.MAX_PAGE) {
+            throw new InvalidRequest("limit", "must be between 1 and " + OrderService.MAX_PAGE);
+        }
+        OrderQuery query = new OrderQuery(channel, status, sku, instant("createdFrom", createdFrom),
+                instant("createdTo", createdTo), cursor == null ? null : Cursor.decode(cursor));
+        return orders.list(query, pageSize, caller.get());
+    }
+
+    @GET
+    @Path("/{id}/history")
+    @RolesAllowed({ Roles.ADMIN, Roles.CHANNEL, Roles.FULFILLMENT })
+    @Operation(summary = "History of an order", description = "Roles: all. Every status change and event, oldest "
+            + "first; `sequence` counts the order's events from 1.")
+    @ProblemResponses.NotFound
+    public Uni<Items<OrderHistoryEntry>> history(@PathParam("id") UUID id) {
+        return orders.history(id, caller.get()).map(Items::new);
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @RolesAllowed({ Roles.ADMIN, Roles.CHANNEL })
+    @Operation(summary = "Cancel an order", description = "Roles: `ordo-admin`, `ordo-channel` (own orders). Only "
+            + "before anything shipped; releases every reservation. `If-Match` with the ETag guards against "
+            + "cancelling an order that changed meanwhile (412).")
+    @APIResponse(responseCode = "412", description = "If-Match no longer matches",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Conflict
+    public Uni<Response> cancel(@PathParam("id") UUID id, @Valid CancelOrder body,
+            @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_MATCH) @RestHeader(HttpHeaders.IF_MATCH) String ifMatch) {
+        String reason = body == null ? null : body.reason();
+        return orders.cancel(id, reason, IfMatch.expectedVersion(ifMatch), caller.get()).map(this::ok);
+    }
+
+    @POST
+    @Path("/{id}/status")
+    @RolesAllowed({ Roles.ADMIN, Roles.FULFILLMENT })
+    @Operation(summary = "Move an order on", description = "Roles: `ordo-admin`, `ordo-fulfillment`. "
+            + "ACCEPTED → PROCESSING and SHIPPED → DELIVERED; any other move is a 409. Honours `If-Match` (412).")
+    @APIResponse(responseCode = "412", description = "If-Match no longer matches",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ProblemResponses.Validation
+    @ProblemResponses.NotFound
+    @ProblemResponses.Conflict
+    public Uni<Response> changeStatus(@PathParam("id") UUID id, @Valid @NotNull ChangeStatus body,
+            @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_MATCH) @RestHeader(HttpHeaders.IF_MATCH) String ifMatch) {
+        return orders.changeStatus(id, body.status(), IfMatch.expectedVersion(ifMatch), caller.get()).map(this::ok);
+    }
+
+    private StoredResponse created(OrderView order) {
+        return new StoredResponse(201, idempotency.write(order), MediaType.APPLICATION_JSON,
+                Map.of(HttpHeaders.LOCATION, URI.create("/v1/orders/" + order.id()).toString(),
+                        HttpHeaders.ETAG, IfMatch.etag(order.version())));
+    }
+
+    private Response ok(OrderView order) {
+        return Response.ok(order).header(HttpHeaders.ETAG, IfMatch.etag(order.version())).build();
+    }
+
+    private Uni<StoredResponse> placeAll(PlaceOrders body, Caller who) {
+        List<BatchResult.Item> refused = new ArrayList<>();
+        List<PlaceOrder> valid = new ArrayList<>();
+        List<Integer> validIndexes = new ArrayList<>();
+        for (int i = 0; i < body.orders().size(); i++) {
+            try {
+                PlaceOrder order = json.treeToValue(body.orders().get(i), PlaceOrder.class);
+                var violations = order == null ? null : validator.validate(order);
+                if (order == null) {
+                    refused.add(item(i, new InvalidRequest("orders[" + i + "]", "must be an order").toProblem()));
+                } else if (!violations.isEmpty()) {
+                    refused.add(item(i, ProblemMappers.violationsProblem(
+                            (java.util.Set<? extends ConstraintViolation<?>>) violations)));
+                } else {
+                    valid.add(order);
+                    validIndexes.add(i);
+                }
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                refused.add(item(i, e instanceof JsonProcessingException jpe ? ProblemMappers.jsonProblem(jpe)
+                        : new InvalidRequest("orders[" + i + "]", "is not a valid order").toProblem()));
+            }
+        }
+        return intake.placeAll(valid, who).map(outcomes -> {
+            BatchResult.Item[] items = new BatchResult.Item[body.orders().size()];
+            refused.forEach(item -> items[item.index()] = item);
+            for (int k = 0; k < outcomes.size(); k++) {
+                int index = validIndexes.get(k);
+                Object outcome = outcomes.get(k);
+                if (outcome instanceof OrderView view) {
+                    items[index] = new BatchResult.Item(index, 201, view, null);
+                } else if (outcome instanceof OrdoException refusal) {
+                    items[index] = item(index, refusal.toProblem());
+                } else {
+                    throw (RuntimeException) outcome;
+                }
+            }
+            return new StoredResponse(200, idempotency.write(new BatchResult(List.of(items))),
+                    MediaType.APPLICATION_JSON, Map.of());
+        });
+    }
+
+    private static BatchResult.Item item(int index, Problem problem) {
+        return new BatchResult.Item(index, problem.getStatus(), null, problem);
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequest(name, "must be an RFC 3339 time such as 2026-11-22T10:00:00Z");
+        }
+    }
+}

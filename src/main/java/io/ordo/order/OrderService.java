@@ -1,0 +1,83 @@
+package io.ordo.order;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.ordo.common.ResourceNotFound;
+import io.ordo.security.Caller;
+import io.smallrye.mutiny.Uni;
+
+/** Reading orders and changing their status. Channel tokens see only their channel; others' orders are 404s. */
+@ApplicationScoped
+public class OrderService {
+    public static final int DEFAULT_PAGE = 50;
+    public static final int MAX_PAGE = 200;
+
+    private final OrderRepository orders;
+
+    public OrderService(OrderRepository orders) {
+        this.orders = orders;
+    }
+
+    public Uni<OrderView> get(UUID id, Caller caller) {
+        return orders.findById(id).map(found -> found.filter(o -> caller.maySee(o.channel()))
+                .orElseThrow(() -> new ResourceNotFound("Order", id.toString())));
+    }
+
+    public Uni<OrderPage> list(OrderQuery query, int limit, Caller caller) {
+        OrderQuery scoped = query;
+        if (!caller.seesAllChannels()) {
+            String own = caller.channel().orElseThrow();
+            if (query.channel() != null && !query.channel().equals(own)) {
+                return Uni.createFrom().item(new OrderPage(List.of(), null));
+            }
+            scoped = new OrderQuery(own, query.status(), query.sku(), query.createdFrom(), query.createdTo(),
+                    query.after());
+        }
+        return orders.list(scoped, limit + 1).map(found -> {
+            boolean more = found.size() > limit;
+            List<OrderView> page = more ? found.subList(0, limit) : found;
+            return new OrderPage(List.copyOf(page), more ? Cursor.encode(page.get(page.size() - 1)) : null);
+        });
+    }
+
+    public Uni<List<OrderHistoryEntry>> history(UUID id, Caller caller) {
+        return get(id, caller).chain(visible -> orders.history(id));
+    }
+
+    /** Cancels before anything shipped, releasing every reservation. */
+    public Uni<OrderView> cancel(UUID id, String reason, Integer expectedVersion, Caller caller) {
+        return change(id, OrderStatus.CANCELLED, expectedVersion, caller, "order.cancelled",
+                reason == null ? Map.of() : Map.of("reason", reason));
+    }
+
+    /** ACCEPTED → PROCESSING and SHIPPED → DELIVERED, the moves a caller may make by naming the status. */
+    public Uni<OrderView> changeStatus(UUID id, OrderStatus target, Integer expectedVersion, Caller caller) {
+        return change(id, target, expectedVersion, caller, "order.status_changed", null);
+    }
+
+    private Uni<OrderView> change(UUID id, OrderStatus target, Integer expectedVersion, Caller caller,
+            String eventType, Map<String, Object> detail) {
+        return orders.pool().withTransaction(tx -> orders.lock(tx, id).chain(found -> {
+            OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
+                    .orElseThrow(() -> new ResourceNotFound("Order", id.toString()));
+            if (expectedVersion != null && expectedVersion != order.version()) {
+                throw new StaleVersion(order.version());
+            }
+            boolean allowed = target == OrderStatus.CANCELLED ? order.status().isCancellable()
+                    : order.status().canBeSetByClient(target);
+            if (!allowed) {
+                throw new TransitionNotAllowed(order.status(), target);
+            }
+            Map<String, Object> eventDetail = detail != null ? new java.util.LinkedHashMap<>(detail)
+                    : new java.util.LinkedHashMap<>();
+            eventDetail.put("from", order.status().name());
+            Uni<Void> release = target == OrderStatus.CANCELLED ? orders.releaseAllocations(tx, id)
+                    : Uni.createFrom().voidItem();
+            return release.chain(() -> orders.recordChange(tx, id, target, eventType, eventDetail, caller.subject()));
+        })).chain(() -> orders.findById(id)).map(view -> view.orElseThrow());
+    }
+}

@@ -1,0 +1,26 @@
+package io.ordo.order;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An order as the API shows it. */
+@Schema(name = "Order")
+public record OrderView(
+        UUID id,
+        @Schema(examples = "100045", description = "Human-friendly order number") long number,
+        @Schema(examples = "web-eu") String channel,
+        @Schema(examples = "SHOP-10045") String externalId,
+        @Schema(examples = "ACCEPTED") OrderStatus status,
+        @Schema(examples = "EUR") String currency,
+        Customer customer,
+        ShippingAddress shippingAddress,
+        List<OrderLineView> lines,
+        @Schema(examples = "39.80") String total,
+        UUID holdId,
+        @Schema(examples = "1", description = "Also the ETag; send it as If-Match to change the order safely") int version,
+        Instant createdAt,
+        Instant updatedAt) {
+}

@@ -1,0 +1,19 @@
+package io.ordo.order;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+@Schema(name = "ShippingAddress")
+public record ShippingAddress(
+        @Schema(examples = "Rua A 1") @NotBlank @Size(max = 200) String line1,
+        @Size(max = 200) String line2,
+        @Schema(examples = "Lisboa") @NotBlank @Size(max = 100) String city,
+        @Size(max = 100) String region,
+        @Schema(examples = "1000-001") @Size(max = 20) String postalCode,
+        @Schema(examples = "PT", description = "ISO 3166-1 alpha-2")
+        @NotNull @Pattern(regexp = "^[A-Z]{2}$", message = "must be an ISO 3166-1 alpha-2 code such as PT") String country) {
+}
