@@ -93,28 +93,35 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 
 -- The one place where "an order changed" is recorded; the outbox hooks in here, in the caller's transaction.
+-- (plpgsql rather than sql: its plans are cached across calls, which matters on the intake path)
 CREATE FUNCTION append_order_event(p_order uuid, p_sequence integer, p_type text, p_status text, p_detail jsonb,
-                                   p_actor text) RETURNS void LANGUAGE sql AS $$
+                                   p_actor text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO order_history (order_id, sequence, type, status, detail, actor)
     VALUES (p_order, p_sequence, p_type, p_status, p_detail, p_actor);
+END
 $$;
 
 -- Locks the stock rows of these SKUs in (sku, location) order, the global order that keeps reservations deadlock-free.
-CREATE FUNCTION lock_stock(p_skus text[]) RETURNS void LANGUAGE sql AS $$
-    SELECT 1 FROM stock WHERE sku = ANY (p_skus) ORDER BY sku, location FOR UPDATE;
+CREATE FUNCTION lock_stock(p_skus text[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM stock WHERE sku = ANY (p_skus) ORDER BY sku, location FOR UPDATE;
+END
 $$;
 
 -- What is missing for these lines ([{sku, quantity}]), per SKU over all locations: [{sku, requested, available}],
 -- or NULL when everything can be reserved. The caller holds the stock locks.
-CREATE FUNCTION stock_shortages(p_lines jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT jsonb_agg(jsonb_build_object('sku', w.sku, 'requested', w.requested, 'available', w.available)
+CREATE FUNCTION stock_shortages(p_lines jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT jsonb_agg(jsonb_build_object('sku', w.sku, 'requested', w.requested, 'available', w.available)
                      ORDER BY w.sku)
-      FROM (SELECT want.sku, want.requested, coalesce(sum(s.on_hand - s.reserved), 0)::int AS available
+      FROM (SELECT want.sku, want.requested,
+                   -- a correlated subquery, so that each SKU is one index lookup whatever the row estimates say
+                   (SELECT coalesce(sum(s.on_hand - s.reserved), 0) FROM stock s WHERE s.sku = want.sku)::int AS available
               FROM (SELECT l ->> 'sku' AS sku, sum((l ->> 'quantity')::int)::int AS requested
-                      FROM jsonb_array_elements(p_lines) AS l GROUP BY 1) want
-              LEFT JOIN stock s ON s.sku = want.sku
-             GROUP BY want.sku, want.requested) w
-     WHERE w.available < w.requested;
+                      FROM jsonb_array_elements(p_lines) AS l GROUP BY 1) want) w
+     WHERE w.available < w.requested);
+END
 $$;
 
 -- Reserves every line ([{sku, quantity}], line numbers from 1) greedily from locations in priority order, splitting a

@@ -26,6 +26,10 @@ class EndpointSecurityTest {
     static final String CHANNEL = "sec-channel";
     static final String LOCATION = "SEC-WH";
     static final String SKU = "SEC-SKU";
+    static final String ORDER = "{\"channel\":\"" + CHANNEL + "\",\"externalId\":\"@new\",\"currency\":\"EUR\","
+            + "\"customer\":{\"email\":\"a@example.com\"},\"shippingAddress\":{\"line1\":\"Rua A 1\","
+            + "\"city\":\"Lisboa\",\"country\":\"PT\"},\"lines\":[{\"sku\":\"" + SKU
+            + "\",\"quantity\":1,\"unitPrice\":\"1.00\"}]}";
     static final List<String> ROLES = List.of(Roles.ADMIN, Roles.FULFILLMENT, Roles.CHANNEL, "none");
     static boolean catalogueReady;
 
@@ -52,7 +56,21 @@ class EndpointSecurityTest {
                 new Endpoint("PUT", "/v1/stock/" + SKU + "/" + LOCATION, "{\"onHand\":50}", stockKeepers, 200),
                 new Endpoint("POST", "/v1/stock/" + SKU + "/" + LOCATION + "/adjustments",
                         "{\"delta\":1,\"reason\":\"security test\"}", stockKeepers, 201),
-                new Endpoint("GET", "/v1/stock/" + SKU, null, all, 200));
+                new Endpoint("GET", "/v1/stock/" + SKU, null, all, 200),
+                new Endpoint("POST", "/v1/orders", ORDER, Set.of(Roles.ADMIN, Roles.CHANNEL), 201),
+                new Endpoint("POST", "/v1/orders/batch", "{\"orders\":[" + ORDER + "]}",
+                        Set.of(Roles.ADMIN, Roles.CHANNEL), 200),
+                new Endpoint("GET", "/v1/orders", null, all, 200),
+                new Endpoint("GET", "/v1/orders/@order", null, all, 200),
+                new Endpoint("GET", "/v1/orders/@order/history", null, all, 200),
+                new Endpoint("POST", "/v1/orders/@order/cancel", "{\"reason\":\"test\"}",
+                        Set.of(Roles.ADMIN, Roles.CHANNEL), 200),
+                new Endpoint("POST", "/v1/orders/@order/status", "{\"status\":\"PROCESSING\"}",
+                        Set.of(Roles.ADMIN, Roles.FULFILLMENT), 200),
+                new Endpoint("POST", "/v1/holds", "{\"channel\":\"" + CHANNEL + "\",\"lines\":[{\"sku\":\"" + SKU
+                        + "\",\"quantity\":1}]}", Set.of(Roles.ADMIN, Roles.CHANNEL), 201),
+                new Endpoint("GET", "/v1/holds/@hold", null, all, 200),
+                new Endpoint("DELETE", "/v1/holds/@hold", null, Set.of(Roles.ADMIN, Roles.CHANNEL), 204));
     }
 
     static Stream<Arguments> endpointsByRole() {
@@ -65,7 +83,7 @@ class EndpointSecurityTest {
             Api.asAdmin().body(Map.of("code", CHANNEL, "name", "Security", "type", "WEB")).post("/v1/channels");
             Api.asAdmin().body(Map.of("code", LOCATION, "name", "Security", "type", "WAREHOUSE", "priority", 1))
                     .post("/v1/locations");
-            Api.setStock(SKU, LOCATION, 10);
+            Api.setStock(SKU, LOCATION, 10_000);
             catalogueReady = true;
         }
     }
@@ -107,9 +125,18 @@ class EndpointSecurityTest {
 
     private static io.restassured.response.Response call(RequestSpecification request, Endpoint endpoint) {
         RequestSpecification spec = request.accept("application/json");
+        String path = endpoint.path();
+        if (path.contains("@order")) {
+            String id = Api.asAdmin().body(ORDER.replace("@new", Ids.unique("sec"))).post("/v1/orders")
+                    .then().statusCode(201).extract().path("id");
+            path = path.replace("@order", id);
+        }
+        if (path.contains("@hold")) {
+            path = path.replace("@hold", Api.hold(CHANNEL, SKU, 1));
+        }
         if (endpoint.body() != null) {
             spec = spec.contentType("application/json").body(endpoint.body().replace("@new", Ids.unique("sec")));
         }
-        return spec.request(endpoint.method(), endpoint.path());
+        return spec.request(endpoint.method(), path);
     }
 }
