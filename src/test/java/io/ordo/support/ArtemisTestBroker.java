@@ -6,14 +6,16 @@ import java.util.Map;
 
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /** A real AMQP 1.0 broker (embedded Apache ActiveMQ Artemis) on a free loopback port. */
 public class ArtemisTestBroker implements QuarkusTestResourceLifecycleManager {
     private static int port;
-    private EmbeddedActiveMQ broker;
+    private static EmbeddedActiveMQ broker;
 
     public static int port() {
         return port;
@@ -31,6 +33,13 @@ public class ArtemisTestBroker implements QuarkusTestResourceLifecycleManager {
                     .setLargeMessagesDirectory("target/artemis/large")
                     .setPagingDirectory("target/artemis/paging")
                     .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port + "?protocols=AMQP");
+            // every address is a queue: messages wait for their consumer instead of being dropped
+            config.addAddressSetting("#", new AddressSettings()
+                    .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                    .setDefaultQueueRoutingType(RoutingType.ANYCAST)
+                    .setAutoCreateAddresses(true).setAutoCreateQueues(true)
+                    .setAutoDeleteAddresses(false).setAutoDeleteQueues(false)
+                    .setMaxDeliveryAttempts(5));
             broker = new EmbeddedActiveMQ().setConfiguration(config);
             broker.start();
         } catch (Exception e) {
@@ -38,6 +47,15 @@ public class ArtemisTestBroker implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of("amqp-host", "127.0.0.1", "amqp-port", String.valueOf(port),
                 "amqp-username", "ordo", "amqp-password", "ordo");
+    }
+
+    /** Stops the broker (an outage); {@link #restart()} brings it back on the same port. */
+    public static synchronized void stopBroker() throws Exception {
+        broker.stop();
+    }
+
+    public static synchronized void restart() throws Exception {
+        broker.start();
     }
 
     @Override

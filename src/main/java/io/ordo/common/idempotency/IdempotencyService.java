@@ -72,8 +72,19 @@ public class IdempotencyService {
      */
     public Uni<Response> once(Caller caller, String key, String requestPath, Object request,
             Supplier<Uni<StoredResponse>> action) {
+        return outcome(caller, key, requestPath, request, action)
+                .map(outcome -> outcome.response().toResponse(outcome.replayed()));
+    }
+
+    /** What the first attempt answered, and whether this is a replay of it. */
+    public record Outcome(StoredResponse response, boolean replayed) {
+    }
+
+    /** As {@link #once}, for callers that are not HTTP requests (AMQP intake): the stored answer itself. */
+    public Uni<Outcome> outcome(Caller caller, String key, String requestPath, Object request,
+            Supplier<Uni<StoredResponse>> action) {
         if (key == null) {
-            return run(action, requestPath).map(r -> r.toResponse(false));
+            return run(action, requestPath).map(r -> new Outcome(r, false));
         }
         if (!isValidKey(key)) {
             return Uni.createFrom().failure(new InvalidRequest(HEADER, "must be 1-255 printable ASCII characters"));
@@ -86,7 +97,7 @@ public class IdempotencyService {
                 : answerFromStored(caller, key, hash));
     }
 
-    private Uni<Response> runAndStore(Caller caller, String key, String requestPath,
+    private Uni<Outcome> runAndStore(Caller caller, String key, String requestPath,
             Supplier<Uni<StoredResponse>> action) {
         return run(action, requestPath)
                 .onFailure().call(failure -> pool.preparedQuery(FREE).execute(Tuple.of(caller.subject(), key))
@@ -95,10 +106,10 @@ public class IdempotencyService {
                 .chain(response -> pool.preparedQuery(COMPLETE)
                         .execute(Tuple.of(caller.subject(), key, response.status(), response.body(),
                                 new JsonObject(new HashMap<>(response.headers()))))
-                        .replaceWith(response.toResponse(false)));
+                        .replaceWith(new Outcome(response, false)));
     }
 
-    private Uni<Response> answerFromStored(Caller caller, String key, String hash) {
+    private Uni<Outcome> answerFromStored(Caller caller, String key, String hash) {
         return pool.preparedQuery(EXISTING).execute(Tuple.of(caller.subject(), key)).map(rows -> {
             if (rows.size() == 0) {
                 // purged between our claim and this read: the client may simply retry
@@ -119,7 +130,7 @@ public class IdempotencyService {
             }
             int status = row.getInteger("response_status");
             String mediaType = status >= 400 ? Problem.MEDIA_TYPE : "application/json";
-            return new StoredResponse(status, body, mediaType, headers).toResponse(true);
+            return new Outcome(new StoredResponse(status, body, mediaType, headers), true);
         });
     }
 

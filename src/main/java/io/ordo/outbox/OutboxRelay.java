@@ -1,0 +1,158 @@
+package io.ordo.outbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Moves committed outbox events to every {@link OutboxSink}, in outbox order. Any number of instances may run it: a
+ * transaction-scoped advisory lock lets one relay work at a time (the others find it taken and wait for the next
+ * tick), and the claimed rows are also locked {@code FOR UPDATE SKIP LOCKED}, so no row is handed out twice and
+ * events of one order never overtake each other. Rows are marked published in the same transaction, after every
+ * sink confirmed them; a crash or a broker outage leaves them unpublished for the next attempt.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Advisory lock key of the relay ("ordo" in ASCII). */
+    private static final long RELAY_LOCK = 0x6f72646fL;
+    private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1)";
+    private static final String CLAIM = """
+            SELECT id, event_id, aggregate_type, aggregate_id, sequence, type, payload, created_at FROM outbox
+             WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
+    private static final String MARK = "UPDATE outbox SET published_at = now() WHERE id = ANY($1)";
+    private static final String OLDEST = "SELECT min(created_at) FROM outbox WHERE published_at IS NULL";
+    private static final String PURGE = """
+            DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at < now() - make_interval(secs => $1)
+             LIMIT 10000 FOR UPDATE SKIP LOCKED)""";
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final Instance<OutboxSink> sinks;
+    private final int batchSize;
+    private final Duration pollInterval;
+    private final Duration sinkTimeout;
+    private final Duration retention;
+    private final boolean enabled;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong oldestUnpublishedMillis = new AtomicLong();
+    private final Counter published;
+    private volatile boolean stopped;
+    private long pollTimer = -1;
+    private long housekeepingTimer = -1;
+
+    public OutboxRelay(Pool pool, Vertx vertx, Instance<OutboxSink> sinks, MeterRegistry registry,
+            @ConfigProperty(name = "ordo.outbox.batch-size", defaultValue = "500") int batchSize,
+            @ConfigProperty(name = "ordo.outbox.poll-interval", defaultValue = "100ms") Duration pollInterval,
+            @ConfigProperty(name = "ordo.outbox.sink-timeout", defaultValue = "10s") Duration sinkTimeout,
+            @ConfigProperty(name = "ordo.outbox.retention", defaultValue = "7d") Duration retention,
+            @ConfigProperty(name = "ordo.outbox.relay-enabled", defaultValue = "true") boolean enabled) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.sinks = sinks;
+        this.batchSize = batchSize;
+        this.pollInterval = pollInterval;
+        this.sinkTimeout = sinkTimeout;
+        this.retention = retention;
+        this.enabled = enabled;
+        this.published = Counter.builder("ordo.outbox.published").description("Events relayed to every sink")
+                .register(registry);
+        registry.gauge("ordo.outbox.lag.seconds", oldestUnpublishedMillis, v -> v.get() / 1000.0);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!enabled) {
+            LOG.info("outbox relay disabled on this instance (ordo.outbox.relay-enabled=false)");
+            return;
+        }
+        pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> tick());
+        housekeepingTimer = vertx.setPeriodic(5_000, id -> housekeeping());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        if (pollTimer >= 0) {
+            vertx.cancelTimer(pollTimer);
+        }
+        if (housekeepingTimer >= 0) {
+            vertx.cancelTimer(housekeepingTimer);
+        }
+    }
+
+    private void tick() {
+        if (stopped || !running.compareAndSet(false, true)) {
+            return;
+        }
+        drain().subscribe().with(count -> running.set(false), failure -> {
+            running.set(false);
+            LOG.warnf("outbox relay: %s; the events stay in the outbox and are offered again", failure.toString());
+        });
+    }
+
+    /** Relays batches until the outbox is empty or another instance holds the relay; returns the count relayed. */
+    public Uni<Integer> drain() {
+        return relayOnce().chain(count -> count == batchSize && !stopped
+                ? drain().map(more -> count + more)
+                : Uni.createFrom().item(count));
+    }
+
+    /** Relays at most one batch; 0 when there was nothing to do or another instance is relaying. */
+    public Uni<Integer> relayOnce() {
+        return pool.withTransaction(tx -> tx.preparedQuery(TRY_LOCK).execute(Tuple.of(RELAY_LOCK))
+                .chain(rows -> rows.iterator().next().getBoolean(0) ? claimAndPublish(tx) : Uni.createFrom().item(0)));
+    }
+
+    private Uni<Integer> claimAndPublish(SqlConnection tx) {
+        return tx.preparedQuery(CLAIM).execute(Tuple.of(batchSize)).chain(rows -> {
+            if (rows.size() == 0) {
+                return Uni.createFrom().item(0);
+            }
+            List<OutboxEvent> events = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                events.add(new OutboxEvent(row.getLong("id"), row.getUUID("event_id"), row.getString("aggregate_type"),
+                        row.getUUID("aggregate_id"), row.getInteger("sequence"), row.getString("type"),
+                        (JsonObject) row.getJson("payload"), row.getOffsetDateTime("created_at").toInstant()));
+            }
+            Long[] ids = events.stream().map(OutboxEvent::position).toArray(Long[]::new);
+            return Multi.createFrom().iterable(sinks)
+                    .onItem().transformToUniAndConcatenate(sink -> sink.accept(events))
+                    .collect().last()
+                    .ifNoItem().after(sinkTimeout).fail()
+                    .chain(() -> tx.preparedQuery(MARK).execute(Tuple.of(ids)))
+                    .invoke(() -> published.increment(events.size()))
+                    .replaceWith(events.size());
+        });
+    }
+
+    private void housekeeping() {
+        pool.preparedQuery(OLDEST).execute().map(rows -> rows.iterator().next().getOffsetDateTime(0))
+                .invoke(oldest -> oldestUnpublishedMillis.set(oldest == null ? 0
+                        : Math.max(0, Duration.between(oldest.toInstant(), Instant.now()).toMillis())))
+                .chain(() -> pool.preparedQuery(PURGE).execute(Tuple.of(retention.toSeconds())))
+                .subscribe().with(done -> {
+                }, failure -> LOG.debugf("outbox housekeeping failed: %s", failure.toString()));
+    }
+}

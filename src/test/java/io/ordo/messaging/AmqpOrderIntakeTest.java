@@ -1,0 +1,72 @@
+package io.ordo.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.ordo.support.AmqpPeer;
+import io.ordo.support.Api;
+import io.ordo.support.Db;
+import io.ordo.support.Ids;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+
+/** Orders over AMQP: the same intake as REST, the message id as idempotency key, refusals dead-lettered. */
+@QuarkusTest
+class AmqpOrderIntakeTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void aMessageBecomesAnOrderOnceAndBadMessagesAreDeadLetteredWithoutStoppingTheConsumer() {
+        String channel = Api.createChannel(Ids.unique("amqp"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("AM");
+        Api.setStock(sku, location, 10);
+        try (AmqpPeer dead = AmqpPeer.consuming("ordo.orders.in.dead")) {
+            String messageId = Ids.unique("msg");
+            AmqpPeer.send("ordo.orders.in", messageId, body(channel, "AM-1", sku, 2));
+            AmqpPeer.send("ordo.orders.in", messageId, body(channel, "AM-1", sku, 2));
+            AmqpPeer.send("ordo.orders.in", Ids.unique("msg"), "{\"channel\": \"" + channel + "\", \"oops\": ");
+            AmqpPeer.send("ordo.orders.in", Ids.unique("msg"), "{\"channel\": \"" + channel + "\", \"externalId\": 5}");
+            AmqpPeer.send("ordo.orders.in", Ids.unique("msg"), body(channel, "AM-2", sku, 1));
+
+            Awaitility.await().atMost(WAIT).until(() -> Db.count(
+                    "SELECT count(*) FROM orders WHERE channel = ? AND external_id = 'AM-2'", channel) == 1);
+            assertEquals(1, Db.count("SELECT count(*) FROM orders WHERE channel = ? AND external_id = 'AM-1'", channel));
+            assertEquals(3, Db.count("SELECT sum(reserved) FROM stock WHERE sku = ?", sku));
+
+            List<AmqpPeer.Received> letters = dead.awaitMatching(m -> m.body().contains(channel), 2, WAIT);
+            assertTrue(letters.stream().allMatch(m -> m.property("ordo-reason") != null));
+            assertTrue(letters.stream().anyMatch(m -> new JsonObject(m.body()).getString("reason").contains("externalId")),
+                    "the reason names the bad field");
+        }
+    }
+
+    @Test
+    void aShortageIsAFinalAnswerAnnouncedAsOrderRejected() {
+        String channel = Api.createChannel(Ids.unique("amqp"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("SHORT");
+        Api.setStock(sku, location, 1);
+        String messageId = Ids.unique("msg");
+        AmqpPeer.send("ordo.orders.in", messageId, body(channel, "SH-1", sku, 5));
+
+        List<AmqpPeer.Received> rejected = AmqpPeer.orderEvents().awaitMatching(
+                m -> "io.ordo.order.rejected".equals(m.property("cloudEvents:type")) && m.body().contains(messageId), 1, WAIT);
+        JsonObject data = rejected.get(0).json();
+        assertEquals(channel, data.getString("channel"));
+        assertEquals("SH-1", data.getString("externalId"));
+        assertEquals(1, data.getJsonArray("shortages").getJsonObject(0).getInteger("available"));
+        assertEquals(0, Db.count("SELECT count(*) FROM orders WHERE channel = ?", channel));
+        assertEquals(0, Db.count("SELECT reserved FROM stock WHERE sku = ?", sku));
+    }
+
+    static String body(String channel, String externalId, String sku, int quantity) {
+        return new JsonObject(new java.util.HashMap<>(Api.order(externalId, sku, quantity))).put("channel", channel).encode();
+    }
+}
