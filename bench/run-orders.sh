@@ -7,14 +7,19 @@
 #   2. bench/setup.sh --if-needed (channel bench-web, BENCH-WH1/2, HOT-1 and SKU-1..SKU-N with 1e9 on hand)
 #   3. mints a channel token (bin/token ordo-channel bench-web)
 #   4. wrk -t$BENCH_THREADS -c<connections> -d<duration> --latency -s bench/orders.lua $ORDO_URL
-#   5. prints the service's RSS (before, after, peak) and runs bench/check-invariants.sh
+#   5. bench/events.sh for the wrk run's window: outbox events published/s and created->published lag p50/p99/max
+#   6. prints the service's RSS (before, after, peak) and runs bench/check-invariants.sh
 # Output is also saved in bench/results/<time>-<mode>-c<connections>.txt. Exit status: 1 when the invariants
 # FAIL, when nothing was accepted (no 2xx), or when a step could not run.
 #
 # Environment: ORDO_URL (http://127.0.0.1:8080, must be a loopback address), BENCH_THREADS (2), BENCH_SKUS
 # (10000), BENCH_TIMEOUT (wrk --timeout, 10s), BENCH_WARMUP (e.g. 10s: an unmeasured wrk run first, to let the
 # JIT compile; default none), BENCH_TOKEN (default: a fresh bin/token ordo-channel bench-web),
-# BENCH_COUNT_STATUS (1; 0 drops the per-status counting), ORDO_DB and PG* for setup and the invariants.
+# BENCH_COUNT_STATUS (1; 0 drops the per-status counting), ORDO_DB and PG* for setup, events and the invariants,
+# BENCH_EVENTS (1; 0 skips step 5), BENCH_EVENTS_WAIT (10: up to this many seconds for the relay to publish the
+# run's events before their lag is measured), BENCH_DRAIN_EVENTS (0; 1 runs bench/amqp-consume.mjs during the
+# run so that the events do not pile up in the broker's ordo.order-events queue; needs node and
+# `npm ci --prefix bench`).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -84,6 +89,25 @@ cmd="$(tr '\0' ' ' < "/proc/${PID:-0}/cmdline" 2>/dev/null | cut -c1-160 || true
 mkdir -p "$HERE/results"
 RESULT_FILE="$HERE/results/$(date +%Y%m%d-%H%M%S)-$MODE-c$CONNS.txt"
 
+DRAIN_PID=""
+stop_drain() {
+  if [ -n "$DRAIN_PID" ]; then
+    kill -TERM "$DRAIN_PID" 2>/dev/null || true
+    wait "$DRAIN_PID" 2>/dev/null || true
+    DRAIN_PID=""
+  fi
+}
+if [ "${BENCH_DRAIN_EVENTS:-0}" = 1 ]; then
+  command -v node >/dev/null || die "BENCH_DRAIN_EVENTS=1 needs node"
+  [ -d "$HERE/node_modules/rhea" ] || die "BENCH_DRAIN_EVENTS=1 needs rhea: npm ci --prefix bench"
+  DRAIN_LOG="${RESULT_FILE%.txt}.drain.log"
+  node "$HERE/amqp-consume.mjs" > "$DRAIN_LOG" 2>&1 &
+  DRAIN_PID=$!
+  trap stop_drain EXIT
+  sleep 1
+  kill -0 "$DRAIN_PID" 2>/dev/null || { cat "$DRAIN_LOG" >&2; die "the event consumer (bench/amqp-consume.mjs) did not start"; }
+fi
+
 if [ -n "${BENCH_WARMUP:-}" ]; then
   echo "warm-up: wrk -t$THREADS -c$CONNS -d$BENCH_WARMUP (not measured)"
   wrk -t"$THREADS" -c"$CONNS" -d"$BENCH_WARMUP" --timeout "${BENCH_TIMEOUT:-10s}" -s "$HERE/orders.lua" "$ORDO_URL" \
@@ -99,13 +123,25 @@ fi
 
 # 4. the load
 set +e
+wrk_from=$(date +%s.%N)
 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency --timeout "${BENCH_TIMEOUT:-10s}" \
   -s "$HERE/orders.lua" "$ORDO_URL" 2>&1 | tee -a "$RESULT_FILE"
 wrk_rc=${PIPESTATUS[0]}
+wrk_to=$(date +%s.%N)
 set -e
 [ "$wrk_rc" -eq 0 ] || die "wrk failed (exit $wrk_rc)"
 
-# 5. memory and invariants
+# 5. the outbox: events published/s and relay lag over the run's window (wrk start .. wrk end, about $DURATION)
+if [ "${BENCH_EVENTS:-1}" != 0 ]; then
+  BENCH_EVENTS_FROM="$wrk_from" BENCH_EVENTS_TO="$wrk_to" BENCH_EVENTS_WAIT="${BENCH_EVENTS_WAIT:-10}" \
+    "$HERE/events.sh" 2>&1 | tee -a "$RESULT_FILE" || true
+fi
+if [ -n "$DRAIN_PID" ]; then
+  stop_drain
+  grep -E '^(received|CONSUME)' "$DRAIN_LOG" | tee -a "$RESULT_FILE" || true
+fi
+
+# 6. memory and invariants
 echo "service RSS after:  $(rss "$PID")" | tee -a "$RESULT_FILE"
 echo "invariants:" | tee -a "$RESULT_FILE"
 set +e

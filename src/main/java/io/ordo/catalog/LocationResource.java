@@ -1,6 +1,7 @@
 package io.ordo.catalog;
 
-import java.net.URI;
+
+import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -11,24 +12,21 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.RestHeader;
 
 import io.ordo.common.Items;
 import io.ordo.common.ProblemResponses;
-import io.ordo.security.CurrentCaller;
-import io.ordo.security.Roles;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
-import org.jboss.resteasy.reactive.RestHeader;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.HttpHeaders;
-import java.util.Map;
-import io.ordo.security.Caller;
+import io.ordo.security.CurrentCaller;
+import io.ordo.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/locations")

@@ -1,6 +1,7 @@
 package io.ordo.messaging;
 
 import static io.ordo.support.Api.as;
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,7 +101,9 @@ class OrderEventsTest {
                 as(Tokens.fulfillment()).body(Map.of("status", "PROCESSING")).post("/v1/orders/{id}/status", id)
                         .then().statusCode(200);
             }
-            // with the broker gone nothing can be published: the events wait in the outbox (as after a crash)
+            // readiness reports the broker ...
+            Awaitility.await().atMost(WAIT).until(() -> given().get("/q/health/ready").statusCode() == 503);
+            // ... and with the broker gone nothing can be published: the events wait in the outbox (as after a crash)
             assertEquals(20, Db.count("SELECT count(*) FROM outbox o JOIN orders r ON r.id = o.aggregate_id "
                     + "WHERE r.channel = ? AND o.published_at IS NULL", channel));
         } finally {
@@ -120,6 +123,13 @@ class OrderEventsTest {
         }
         Awaitility.await().atMost(WAIT).until(() -> Db.count("SELECT count(*) FROM outbox o JOIN orders r "
                 + "ON r.id = o.aggregate_id WHERE r.channel = ? AND o.published_at IS NULL", channel) == 0);
+        // every link is back: readiness is UP, and a bad message still reaches the dead-letter address
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        try (AmqpPeer dead = AmqpPeer.consuming("ordo.orders.in.dead")) {
+            String messageId = Ids.unique("after-outage");
+            AmqpPeer.send("ordo.orders.in", messageId, "{\"channel\": \"" + channel + "\"}");
+            dead.awaitMatching(m -> m.body().contains(messageId), 1, Duration.ofSeconds(60));
+        }
     }
 
     @Test
