@@ -47,7 +47,7 @@ public class HoldService {
                 case "ACCEPTED":
                     return view(id, channel, request, expiresAt, outcome);
                 case "SHORTAGE":
-                    throw new InsufficientStock(shortages(outcome.getJsonArray("shortages")));
+                    throw new InsufficientStock(Shortage.fromJson(outcome.getJsonArray("shortages")));
                 case "UNKNOWN_CHANNEL":
                     throw new InvalidRequest("channel", "no channel '" + channel + "' exists");
                 default:
@@ -88,14 +88,5 @@ public class HoldService {
         }
         Instant createdAt = java.time.OffsetDateTime.parse(outcome.getString("createdAt")).toInstant();
         return new HoldView(id, channel, HoldStatus.ACTIVE, expiresAt, createdAt, null, lines);
-    }
-
-    static List<Shortage> shortages(JsonArray json) {
-        List<Shortage> shortages = new ArrayList<>(json.size());
-        for (int i = 0; i < json.size(); i++) {
-            JsonObject s = json.getJsonObject(i);
-            shortages.add(new Shortage(s.getString("sku"), s.getInteger("requested"), s.getInteger("available")));
-        }
-        return shortages;
     }
 }

@@ -2,7 +2,11 @@ package io.ordo.messaging;
 
 import java.net.URI;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,14 +39,33 @@ public class CloudEventPublisher implements OutboxSink {
         this.events = events;
     }
 
+    /**
+     * Sends the batch in waves: a wave holds at most one event per order and is sent pipelined; the next wave starts
+     * once the broker acknowledged the whole previous one. So event n+1 of an order is never on the wire before
+     * event n was accepted, even when the connector retries sends through a broker outage.
+     */
     @Override
     public Uni<Void> accept(List<OutboxEvent> batch) {
-        if (batch.isEmpty()) {
-            return Uni.createFrom().voidItem();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (List<OutboxEvent> wave : waves(batch)) {
+            chain = chain.chain(() -> Uni.join().all(wave.stream().map(e -> events.sendMessage(toMessage(e))).toList())
+                    .andFailFast().replaceWithVoid());
         }
-        // sent in order on one link; acknowledgements are awaited together
-        List<Uni<Void>> sends = batch.stream().map(event -> events.sendMessage(toMessage(event))).toList();
-        return Uni.join().all(sends).andFailFast().replaceWithVoid();
+        return chain;
+    }
+
+    /** Splits a batch (in outbox order) into waves with at most one event of each aggregate, order kept. */
+    static List<List<OutboxEvent>> waves(List<OutboxEvent> batch) {
+        Map<UUID, Integer> eventsSoFar = new HashMap<>();
+        List<List<OutboxEvent>> waves = new ArrayList<>();
+        for (OutboxEvent event : batch) {
+            int wave = eventsSoFar.merge(event.aggregateId(), 1, Integer::sum) - 1;
+            if (wave == waves.size()) {
+                waves.add(new ArrayList<>());
+            }
+            waves.get(wave).add(event);
+        }
+        return waves;
     }
 
     static Message<JsonObject> toMessage(OutboxEvent event) {

@@ -104,7 +104,7 @@ public class OrderIntake {
             case "ACCEPTED":
                 break;
             case "SHORTAGE":
-                throw new InsufficientStock(shortages(outcome.getJsonArray("shortages")));
+                throw new InsufficientStock(Shortage.fromJson(outcome.getJsonArray("shortages")));
             case "DUPLICATE":
                 throw new DuplicateOrder(order.channel(), request.externalId(),
                         UUID.fromString(outcome.getString("existingOrderId")));
@@ -139,14 +139,5 @@ public class OrderIntake {
         return new OrderView(order.id(), outcome.getLong("number"), order.channel(), request.externalId(),
                 OrderStatus.ACCEPTED, request.currency(), request.customer(), request.shippingAddress(), lines,
                 Money.format(order.total(), request.currency()), request.holdId(), 1, createdAt, createdAt);
-    }
-
-    static List<Shortage> shortages(JsonArray json) {
-        List<Shortage> shortages = new ArrayList<>(json.size());
-        for (int i = 0; i < json.size(); i++) {
-            JsonObject s = json.getJsonObject(i);
-            shortages.add(new Shortage(s.getString("sku"), s.getInteger("requested"), s.getInteger("available")));
-        }
-        return shortages;
     }
 }
