@@ -20,7 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Publishes outbox events to the AMQP address {@code ordo.order-events} as CloudEvents 1.0 in the AMQP binding's
@@ -32,10 +32,10 @@ public class CloudEventPublisher implements OutboxSink {
     public static final String SOURCE = "/ordo";
     public static final String TYPE_PREFIX = "io.ordo.";
 
-    private final MutinyEmitter<JsonObject> events;
+    private final MutinyEmitter<Buffer> events;
 
     public CloudEventPublisher(@Channel("order-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER,
-            bufferSize = 4096) MutinyEmitter<JsonObject> events) {
+            bufferSize = 4096) MutinyEmitter<Buffer> events) {
         this.events = events;
     }
 
@@ -68,7 +68,7 @@ public class CloudEventPublisher implements OutboxSink {
         return waves;
     }
 
-    static Message<JsonObject> toMessage(OutboxEvent event) {
+    static Message<Buffer> toMessage(OutboxEvent event) {
         OutgoingCloudEventMetadata<Object> cloudEvent = OutgoingCloudEventMetadata.builder()
                 .withId(event.eventId().toString())
                 .withType(TYPE_PREFIX + event.type())
@@ -84,6 +84,6 @@ public class CloudEventPublisher implements OutboxSink {
                 .withDurable(true)
                 .withContentType("application/json")
                 .build();
-        return Message.of(event.data()).addMetadata(cloudEvent).addMetadata(amqp);
+        return Message.of(Buffer.buffer(event.data())).addMetadata(cloudEvent).addMetadata(amqp);
     }
 }

@@ -3,8 +3,6 @@ package io.ordo.outbox;
 import java.time.Instant;
 import java.util.UUID;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * One event as the outbox holds it.
  *
@@ -14,8 +12,8 @@ import io.vertx.core.json.JsonObject;
  * @param aggregateId the order or hold the event is about (CloudEvent subject)
  * @param sequence counts the aggregate's events from 1
  * @param type {@code order.created}, {@code order.status_changed}, ...
- * @param data the order or object, as the API shows it
+ * @param data the order or object as the API shows it: JSON text, passed on as it is stored
  */
 public record OutboxEvent(long position, UUID eventId, String aggregateType, UUID aggregateId, int sequence,
-        String type, JsonObject data, Instant createdAt) {
+        String type, String data, Instant createdAt) {
 }

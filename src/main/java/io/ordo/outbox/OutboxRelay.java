@@ -20,7 +20,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -41,7 +40,7 @@ public class OutboxRelay {
     private static final long RELAY_LOCK = 0x6f72646fL;
     private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1)";
     private static final String CLAIM = """
-            SELECT id, event_id, aggregate_type, aggregate_id, sequence, type, payload, created_at FROM outbox
+            SELECT id, event_id, aggregate_type, aggregate_id, sequence, type, payload::text AS payload, created_at FROM outbox
              WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
     private static final String MARK = "UPDATE outbox SET published_at = now() WHERE id = ANY($1)";
     private static final String OLDEST = "SELECT min(created_at) FROM outbox WHERE published_at IS NULL";
@@ -134,7 +133,7 @@ public class OutboxRelay {
             for (Row row : rows) {
                 events.add(new OutboxEvent(row.getLong("id"), row.getUUID("event_id"), row.getString("aggregate_type"),
                         row.getUUID("aggregate_id"), row.getInteger("sequence"), row.getString("type"),
-                        (JsonObject) row.getJson("payload"), row.getOffsetDateTime("created_at").toInstant()));
+                        row.getString("payload"), row.getOffsetDateTime("created_at").toInstant()));
             }
             Long[] ids = events.stream().map(OutboxEvent::position).toArray(Long[]::new);
             return Multi.createFrom().iterable(sinks)
