@@ -1,7 +1,6 @@
 package io.ordo.messaging;
 
-import java.net.URI;
-import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +18,6 @@ import io.ordo.outbox.OutboxSink;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -68,22 +66,27 @@ public class CloudEventPublisher implements OutboxSink {
         return waves;
     }
 
+    /**
+     * The CloudEvents AMQP binding, binary mode, written directly as application properties (the connector's own
+     * CloudEvent writer is switched off with {@code cloud-events=false}: it re-reads its configuration for every
+     * message).
+     */
     static Message<Buffer> toMessage(OutboxEvent event) {
-        OutgoingCloudEventMetadata<Object> cloudEvent = OutgoingCloudEventMetadata.builder()
-                .withId(event.eventId().toString())
-                .withType(TYPE_PREFIX + event.type())
-                .withSource(URI.create(SOURCE))
-                .withSubject(event.aggregateId().toString())
-                .withDataContentType("application/json")
-                .withTimestamp(event.createdAt().atZone(ZoneOffset.UTC))
-                .withExtension("ordosequence", event.sequence())
-                .withExtension("ordoaggregate", event.aggregateType())
-                .build();
+        String id = event.eventId().toString();
         OutgoingAmqpMetadata amqp = OutgoingAmqpMetadata.builder()
-                .withMessageId(event.eventId().toString())
+                .withMessageId(id)
                 .withDurable(true)
                 .withContentType("application/json")
+                .withApplicationProperty("cloudEvents:specversion", "1.0")
+                .withApplicationProperty("cloudEvents:id", id)
+                .withApplicationProperty("cloudEvents:type", TYPE_PREFIX + event.type())
+                .withApplicationProperty("cloudEvents:source", SOURCE)
+                .withApplicationProperty("cloudEvents:subject", event.aggregateId().toString())
+                .withApplicationProperty("cloudEvents:time", DateTimeFormatter.ISO_INSTANT.format(event.createdAt()))
+                .withApplicationProperty("cloudEvents:datacontenttype", "application/json")
+                .withApplicationProperty("cloudEvents:ordosequence", event.sequence())
+                .withApplicationProperty("cloudEvents:ordoaggregate", event.aggregateType())
                 .build();
-        return Message.of(Buffer.buffer(event.data())).addMetadata(cloudEvent).addMetadata(amqp);
+        return Message.of(Buffer.buffer(event.data())).addMetadata(amqp);
     }
 }
