@@ -20,6 +20,8 @@ public interface OrdoConfig {
 
     Intake intake();
 
+    Outbox outbox();
+
     interface Webhooks {
         /** Accept {@code http://} webhook URLs. */
         @WithDefault("false")
@@ -46,7 +48,11 @@ public interface OrdoConfig {
         @WithDefault("15m")
         Duration defaultTtl();
 
-        /** Most holds one sweep expires; the sweep runs every {@code ordo.holds.sweep-interval}. */
+        /** How often each instance expires due holds. */
+        @WithDefault("1s")
+        Duration sweepInterval();
+
+        /** Most holds one sweep expires in one statement. */
         @WithDefault("200")
         int sweepBatchSize();
     }
@@ -59,6 +65,10 @@ public interface OrdoConfig {
         /** How long a request may hold its key before another attempt may take it over (crashed instance). */
         @WithDefault("60s")
         Duration inFlightLease();
+
+        /** How often expired keys are deleted. */
+        @WithDefault("5m")
+        Duration purgeInterval();
     }
 
     interface Stock {
@@ -75,5 +85,27 @@ public interface OrdoConfig {
         /** Coalesced batches running at once; further requests queue and join the next batch. */
         @WithDefault("4")
         int maxConcurrentBatches();
+    }
+
+    interface Outbox {
+        /** Run the outbox relay on this instance. */
+        @WithDefault("true")
+        boolean relayEnabled();
+
+        /** How often an idle relay looks for new events. */
+        @WithDefault("100ms")
+        Duration pollInterval();
+
+        /** Events relayed per transaction. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** A batch not confirmed by every sink in this time is offered again. */
+        @WithDefault("10s")
+        Duration sinkTimeout();
+
+        /** Published events are deleted after this. */
+        @WithDefault("7d")
+        Duration retention();
     }
 }

@@ -10,12 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.ordo.common.OrdoConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -63,12 +64,15 @@ public class OutboxRelay {
     private long pollTimer = -1;
     private long housekeepingTimer = -1;
 
-    public OutboxRelay(Pool pool, Vertx vertx, Instance<OutboxSink> sinks, MeterRegistry registry,
-            @ConfigProperty(name = "ordo.outbox.batch-size", defaultValue = "500") int batchSize,
-            @ConfigProperty(name = "ordo.outbox.poll-interval", defaultValue = "100ms") Duration pollInterval,
-            @ConfigProperty(name = "ordo.outbox.sink-timeout", defaultValue = "10s") Duration sinkTimeout,
-            @ConfigProperty(name = "ordo.outbox.retention", defaultValue = "7d") Duration retention,
-            @ConfigProperty(name = "ordo.outbox.relay-enabled", defaultValue = "true") boolean enabled) {
+    @Inject
+    public OutboxRelay(Pool pool, Vertx vertx, Instance<OutboxSink> sinks, MeterRegistry registry, OrdoConfig config) {
+        this(pool, vertx, sinks, registry, config.outbox().batchSize(), config.outbox().pollInterval(),
+                config.outbox().sinkTimeout(), config.outbox().retention(), config.outbox().relayEnabled());
+    }
+
+    /** A relay with explicit settings (another instance's relay, in tests). */
+    public OutboxRelay(Pool pool, Vertx vertx, Instance<OutboxSink> sinks, MeterRegistry registry, int batchSize,
+            Duration pollInterval, Duration sinkTimeout, Duration retention, boolean enabled) {
         this.pool = pool;
         this.vertx = vertx;
         this.sinks = sinks;
