@@ -99,14 +99,9 @@ public class IntakeBatcher {
      * orders on its own, so that one order's trouble is not everyone's.
      */
     private void retryAlone(List<Pending> batch, Throwable failure) {
-        if (batch.size() == 1) {
-            Pending only = batch.get(0);
-            orders.placeBatch(List.of(only.order())).subscribe().with(
-                    outcomes -> complete(only, outcomes.get(0)),
-                    second -> fail(only, second));
-            return;
+        if (batch.size() > 1) {
+            LOG.warnf("a batch of %d orders failed (%s); placing them one by one", batch.size(), failure.toString());
         }
-        LOG.warnf("a batch of %d orders failed (%s); placing them one by one", batch.size(), failure.toString());
         for (Pending pending : batch) {
             orders.placeBatch(List.of(pending.order())).subscribe().with(
                     outcomes -> complete(pending, outcomes.get(0)),
