@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -83,18 +84,12 @@ public class HoldRepository {
 
     static HoldView toView(Row row) {
         JsonArray lines = (JsonArray) row.getJson("lines");
-        JsonArray allocations = (JsonArray) row.getJson("allocations");
+        Map<Integer, List<AllocationView>> allocated = AllocationView.byLine((JsonArray) row.getJson("allocations"));
         List<HoldView.Line> lineViews = new ArrayList<>();
         for (int i = 0; lines != null && i < lines.size(); i++) {
             JsonObject line = lines.getJsonObject(i);
-            List<HoldView.Allocation> held = new ArrayList<>();
-            for (int j = 0; allocations != null && j < allocations.size(); j++) {
-                JsonObject a = allocations.getJsonObject(j);
-                if (a.getInteger("line").equals(line.getInteger("line"))) {
-                    held.add(new HoldView.Allocation(a.getString("location"), a.getInteger("quantity")));
-                }
-            }
-            lineViews.add(new HoldView.Line(line.getString("sku"), line.getInteger("quantity"), held));
+            lineViews.add(new HoldView.Line(line.getString("sku"), line.getInteger("quantity"),
+                    allocated.getOrDefault(line.getInteger("line"), List.of())));
         }
         return new HoldView(row.getUUID("id"), row.getString("channel"), HoldStatus.valueOf(row.getString("status")),
                 row.getOffsetDateTime("expires_at").toInstant(), row.getOffsetDateTime("created_at").toInstant(),

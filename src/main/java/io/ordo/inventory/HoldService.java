@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,6 @@ import io.ordo.common.OrdoConfig;
 import io.ordo.common.ResourceNotFound;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** Cart reservations: stock held for a while, released by the client, by expiry, or passed on to an order. */
@@ -73,18 +73,11 @@ public class HoldService {
     }
 
     private static HoldView view(UUID id, String channel, PlaceHold request, Instant expiresAt, JsonObject outcome) {
-        JsonArray allocations = outcome.getJsonArray("allocations");
+        Map<Integer, List<AllocationView>> allocated = AllocationView.byLine(outcome.getJsonArray("allocations"));
         List<HoldView.Line> lines = new ArrayList<>();
         for (int i = 0; i < request.lines().size(); i++) {
             PlaceHold.Line line = request.lines().get(i);
-            List<HoldView.Allocation> held = new ArrayList<>();
-            for (int j = 0; j < allocations.size(); j++) {
-                JsonObject a = allocations.getJsonObject(j);
-                if (a.getInteger("line") == i + 1) {
-                    held.add(new HoldView.Allocation(a.getString("location"), a.getInteger("quantity")));
-                }
-            }
-            lines.add(new HoldView.Line(line.sku(), line.quantity(), held));
+            lines.add(new HoldView.Line(line.sku(), line.quantity(), allocated.getOrDefault(i + 1, List.of())));
         }
         Instant createdAt = java.time.OffsetDateTime.parse(outcome.getString("createdAt")).toInstant();
         return new HoldView(id, channel, HoldStatus.ACTIVE, expiresAt, createdAt, null, lines);

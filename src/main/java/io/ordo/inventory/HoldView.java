@@ -14,10 +14,6 @@ public record HoldView(UUID id, @Schema(examples = "web-eu") String channel,
 
     @Schema(name = "HeldLine")
     public record Line(@Schema(examples = "TSHIRT-M") String sku, @Schema(examples = "1") int quantity,
-            List<Allocation> allocations) {
-    }
-
-    @Schema(name = "HoldAllocation")
-    public record Allocation(@Schema(examples = "WH-LIS") String location, @Schema(examples = "1") int quantity) {
+            List<AllocationView> allocations) {
     }
 }

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,12 +15,12 @@ import io.ordo.common.InvalidRequest;
 import io.ordo.inventory.InsufficientStock;
 import io.ordo.inventory.Shortage;
 import io.ordo.security.Caller;
+import io.ordo.inventory.AllocationView;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The one service every intake path calls (REST, batch, and later AMQP and inbound webhooks): it settles the channel,
+ * The one service every intake path calls (REST, batch, AMQP; inbound webhooks later): it settles the channel,
  * checks what Bean Validation cannot (currency minor units), and places the order with its stock reserved in the
  * same transaction.
  */
@@ -121,19 +122,13 @@ public class OrderIntake {
             default:
                 throw new IllegalStateException("unknown placement outcome " + outcome);
         }
-        JsonArray allocations = outcome.getJsonArray("allocations");
+        Map<Integer, List<AllocationView>> allocated = AllocationView.byLine(outcome.getJsonArray("allocations"));
         List<OrderLineView> lines = new ArrayList<>();
         for (int i = 0; i < request.lines().size(); i++) {
             PlaceOrderLine line = request.lines().get(i);
-            List<AllocationView> lineAllocations = new ArrayList<>();
-            for (int j = 0; j < allocations.size(); j++) {
-                JsonObject a = allocations.getJsonObject(j);
-                if (a.getInteger("line") == i + 1) {
-                    lineAllocations.add(new AllocationView(a.getString("location"), a.getInteger("quantity")));
-                }
-            }
             lines.add(new OrderLineView(line.sku(), line.quantity(),
-                    Money.format(new BigDecimal(line.unitPrice()), request.currency()), lineAllocations));
+                    Money.format(new BigDecimal(line.unitPrice()), request.currency()),
+                    allocated.getOrDefault(i + 1, List.of())));
         }
         var createdAt = OffsetDateTime.parse(outcome.getString("createdAt")).toInstant();
         return new OrderView(order.id(), outcome.getLong("number"), order.channel(), request.externalId(),

@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.ordo.inventory.AllocationView;
+
 @Schema(name = "OrderLine")
 public record OrderLineView(
         @Schema(examples = "TSHIRT-M") String sku,

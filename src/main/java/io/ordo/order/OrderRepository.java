@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.ordo.inventory.AllocationView;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -174,24 +175,13 @@ public class OrderRepository {
     private OrderView toView(Row row) {
         String currency = row.getString("currency");
         JsonArray lines = (JsonArray) row.getJson("lines");
-        JsonArray allocations = (JsonArray) row.getJson("allocations");
+        Map<Integer, List<AllocationView>> allocated = AllocationView.byLine((JsonArray) row.getJson("allocations"));
         List<OrderLineView> lineViews = new ArrayList<>();
-        if (lines != null) {
-            for (int i = 0; i < lines.size(); i++) {
-                JsonObject line = lines.getJsonObject(i);
-                int lineNo = line.getInteger("line");
-                List<AllocationView> lineAllocations = new ArrayList<>();
-                if (allocations != null) {
-                    for (int j = 0; j < allocations.size(); j++) {
-                        JsonObject a = allocations.getJsonObject(j);
-                        if (a.getInteger("line") == lineNo) {
-                            lineAllocations.add(new AllocationView(a.getString("location"), a.getInteger("quantity")));
-                        }
-                    }
-                }
-                lineViews.add(new OrderLineView(line.getString("sku"), line.getInteger("quantity"),
-                        Money.format(new BigDecimal(line.getString("unitPrice")), currency), lineAllocations));
-            }
+        for (int i = 0; lines != null && i < lines.size(); i++) {
+            JsonObject line = lines.getJsonObject(i);
+            lineViews.add(new OrderLineView(line.getString("sku"), line.getInteger("quantity"),
+                    Money.format(new BigDecimal(line.getString("unitPrice")), currency),
+                    allocated.getOrDefault(line.getInteger("line"), List.of())));
         }
         return new OrderView(row.getUUID("id"), row.getLong("number"), row.getString("channel"),
                 row.getString("external_id"), OrderStatus.valueOf(row.getString("status")), currency,
