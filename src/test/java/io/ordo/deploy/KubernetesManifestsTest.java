@@ -476,6 +476,13 @@ class KubernetesManifestsTest {
         assertTrue(dockerfile.contains("quarkus-run.jar"), "runs quarkus-run.jar");
         assertTrue(dockerfile.contains("-Dquarkus.http.host=0.0.0.0"), "listens on all interfaces");
         assertTrue(dockerfile.matches("(?s).*(-Xmx\\d+|-XX:MaxRAMPercentage=).*"), "bounds the heap");
+        // the AOT cache is written in the image by the image's own JVM (a cache only works with the JVM that made it)
+        List<String> instructions = dockerInstructions(DOCKER_DIR.resolve("Dockerfile.jvm"));
+        assertTrue(instructions.stream().anyMatch(i -> i.startsWith("FROM ") && i.contains(":25")), "JDK 25 base image");
+        assertTrue(instructions.stream().anyMatch(i -> i.startsWith("RUN ") && i.contains("-XX:AOTCacheOutput=")
+                && i.contains("-Dquarkus.appcds.generate=true")), "writes the AOT cache in the image");
+        assertTrue(instructions.stream().anyMatch(i -> i.startsWith("ENTRYPOINT ") && i.contains("-XX:AOTCache=")
+                && i.contains("exec java")), "starts with the AOT cache, the JVM as the signal receiver");
     }
 
     @Test
