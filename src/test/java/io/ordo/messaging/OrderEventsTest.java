@@ -82,6 +82,50 @@ class OrderEventsTest {
         assertEquals(0, Db.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?::uuid AND published_at IS NULL", id));
     }
 
+    /** place_order builds order.created from the request (no read-back): it must be the order exactly as stored. */
+    @Test
+    void orderCreatedCarriesTheOrderExactlyAsStored() {
+        String channel = Api.createChannel(Ids.unique("pl"));
+        String first = Api.createLocation(Ids.unique("WH"), 1);
+        String second = Api.createLocation(Ids.unique("WH"), 2);
+        String a = Ids.unique("PA");
+        String b = Ids.unique("PB");
+        String c = Ids.unique("PC");
+        Api.setStock(a, first, 3);
+        Api.setStock(a, second, 10);
+        Api.setStock(b, second, 10);
+        Api.setStock(c, first, 10);
+        List<String> ids = new ArrayList<>();
+        // a line split over two locations, a second line, prices that need rounding to the currency's digits
+        Map<String, Object> split = new HashMap<>(Api.order("PL-1", a, 5, b, 1));
+        split.put("lines", List.of(Map.of("sku", a, "quantity", 5, "unitPrice", "1.5"),
+                Map.of("sku", b, "quantity", 1, "unitPrice", "0")));
+        ids.add(as(Tokens.channel(channel)).body(split).post("/v1/orders").then().statusCode(201).extract().path("id"));
+        // a currency without minor units, a customer with a phone and an address with every field
+        Map<String, Object> yen = new HashMap<>(Api.order("PL-2", c, 2));
+        yen.put("currency", "JPY");
+        yen.put("lines", List.of(Map.of("sku", c, "quantity", 2, "unitPrice", "1200")));
+        yen.put("customer", Map.of("email", "kei@example.com", "name", "Kei", "phone", "+81 3 1234 5678"));
+        yen.put("shippingAddress", Map.of("line1", "1-1 Chiyoda", "line2", "Apt 2", "city", "Tokyo", "region", "Tokyo",
+                "postalCode", "100-0001", "country", "JP"));
+        ids.add(as(Tokens.channel(channel)).body(yen).post("/v1/orders").then().statusCode(201).extract().path("id"));
+        // a hold converted into an order (allocations moved, not made)
+        String hold = Api.hold(channel, c, 1);
+        Map<String, Object> fromHold = new HashMap<>(Api.order("PL-3", c, 1));
+        fromHold.put("holdId", hold);
+        ids.add(as(Tokens.channel(channel)).body(fromHold).post("/v1/orders").then().statusCode(201).extract().path("id"));
+        // a batch
+        ids.addAll(as(Tokens.channel(channel)).body(Map.of("orders", List.of(Api.order("PL-4", b, 2), Api.order("PL-5", a, 4))))
+                .post("/v1/orders/batch").then().statusCode(200).extract().path("results.order.id"));
+
+        assertEquals(5, ids.size());
+        for (String id : ids) {
+            assertEquals(List.of("true"), Db.strings("""
+                    SELECT (payload = order_json(aggregate_id))::text FROM outbox
+                     WHERE aggregate_id = ?::uuid AND type = 'order.created'""", id), "order.created of " + id);
+        }
+    }
+
     @Test
     void ordersAreAcceptedThroughABrokerOutageAndEveryEventArrivesAfterwards() throws Exception {
         AmqpPeer events = AmqpPeer.orderEvents();
