@@ -4,6 +4,7 @@
 -- Names can be overridden with psql variables (check-invariants.sh detects them):
 --   -v alloc_table=allocations -v alloc_qty=quantity -v alloc_sku=sku -v alloc_loc=location
 --   -v alloc_open='released_at IS NULL'     (raw SQL predicate for an open allocation)
+--   -v alloc_shipped=shipped                (units of an allocation already shipped; 0 when the column is absent)
 --   -v orders_table=orders -v orders_channel=channel -v orders_ext=external_id
 -- Everything runs in one REPEATABLE READ snapshot, so it is consistent even while the service takes writes
 -- (as long as the service changes stock.reserved and allocations in the same transaction).
@@ -14,6 +15,7 @@
 \if :{?alloc_sku}    \else \set alloc_sku sku \endif
 \if :{?alloc_loc}    \else \set alloc_loc location \endif
 \if :{?alloc_open}   \else \set alloc_open 'released_at IS NULL' \endif
+\if :{?alloc_shipped} \set alloc_shipped_expr :"alloc_shipped" \else \set alloc_shipped_expr 0 \endif
 \if :{?orders_table} \else \set orders_table orders \endif
 \if :{?orders_channel} \else \set orders_channel channel \endif
 \if :{?orders_ext}   \else \set orders_ext external_id \endif
@@ -38,10 +40,15 @@ SELECT '    ' || sku || ' @ ' || location || ': on_hand ' || on_hand || ', reser
 SELECT 'FAIL (a) table stock not found';
 \endif
 
--- (b) reserved = sum of open allocations, per (sku, location) -------------------------------------------
+-- (b) reserved = sum of open allocations (units not yet shipped), per (sku, location) ----------------------
 \if :has_alloc
+\if :{?alloc_shipped} \else
+SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = :'alloc_table' AND column_name = 'shipped')
+       AS alloc_has_shipped \gset
+\if :alloc_has_shipped \set alloc_shipped_expr shipped \endif
+\endif
 CREATE TEMP VIEW open_alloc AS
-  SELECT :"alloc_sku" AS sku, :"alloc_loc" AS location, sum(:"alloc_qty")::bigint AS qty, count(*) AS n
+  SELECT :"alloc_sku" AS sku, :"alloc_loc" AS location, sum(:"alloc_qty" - :alloc_shipped_expr)::bigint AS qty, count(*) AS n
     FROM :"alloc_table" WHERE :alloc_open GROUP BY 1, 2;
 CREATE TEMP VIEW reserved_mismatch AS
   SELECT coalesce(s.sku, a.sku) AS sku, coalesce(s.location, a.location) AS location,
@@ -50,7 +57,8 @@ CREATE TEMP VIEW reserved_mismatch AS
    WHERE coalesce(s.reserved, -1) <> coalesce(a.qty, 0);
 SELECT count(*) AS bad_b, count(*) > 0 AS any_b FROM reserved_mismatch \gset
 SELECT CASE WHEN :bad_b = 0 THEN 'PASS' ELSE 'FAIL' END
-       || ' (b) stock.reserved = sum of open ' || :'alloc_table' || '.' || :'alloc_qty' || ' (' || :'alloc_open'
+       || ' (b) stock.reserved = sum of open ' || :'alloc_table' || '.' || :'alloc_qty' || ' - ' || :'alloc_shipped_expr'
+       || ' (' || :'alloc_open'
        || '): ' || :bad_b || ' mismatching (sku, location); totals reserved '
        || (SELECT coalesce(sum(reserved), 0) FROM stock) || ', open allocations '
        || (SELECT coalesce(sum(qty), 0) FROM open_alloc) || ' in ' || (SELECT coalesce(sum(n), 0) FROM open_alloc) || ' rows';

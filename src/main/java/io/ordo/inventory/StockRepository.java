@@ -32,14 +32,17 @@ public class StockRepository {
     private static final String LOCK_ROW = """
             SELECT on_hand, reserved FROM stock WHERE sku = $1 AND location = $2 FOR UPDATE""";
     private static final String SET_ON_HAND = """
-            UPDATE stock SET on_hand = $3, updated_at = now() WHERE sku = $1 AND location = $2""";
+            UPDATE stock SET on_hand = $3, low_stock_threshold = coalesce($4, low_stock_threshold), updated_at = now()
+             WHERE sku = $1 AND location = $2""";
+    /** Announces a fall to the low-stock threshold (stock.low), or clears the flag after a rise. */
+    private static final String NOTE_LEVEL = "SELECT note_stock_levels(ARRAY[$1::text], ARRAY[$2::text], $3)";
     private static final String RECORD_COUNT = """
             INSERT INTO stock_movements (id, sku, location, kind, delta, on_hand_after, reason, actor)
             VALUES ($1, $2, $3, 'COUNT', $4, $5, NULL, $6) RETURNING created_at""";
     private static final String LEVEL = "SELECT on_hand, reserved FROM stock WHERE sku = $1 AND location = $2";
     private static final String LOCATION_EXISTS = "SELECT 1 FROM locations WHERE code = $1";
     private static final String BY_SKU = """
-            SELECT s.location, s.on_hand, s.reserved FROM stock s JOIN locations l ON l.code = s.location
+            SELECT s.location, s.on_hand, s.reserved, s.low_stock_threshold FROM stock s JOIN locations l ON l.code = s.location
              WHERE s.sku = $1 ORDER BY l.priority, l.code""";
 
     private final Pool pool;
@@ -51,14 +54,16 @@ public class StockRepository {
     /** Adds {@code delta} to onHand if the result stays within [reserved, max]; empty when refused or absent. */
     public Uni<Optional<StockLevelView>> adjust(String sku, String location, int delta, String reason, String actor) {
         UUID id = UUID.randomUUID();
-        return pool.preparedQuery(ADJUST)
+        return pool.withTransaction(tx -> tx.preparedQuery(ADJUST)
                 .execute(Tuple.tuple(List.of(sku, location, delta, id, reason, actor, StockLimits.MAX_ON_HAND)))
+                .call(rows -> rows.size() == 0 ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery(NOTE_LEVEL).execute(Tuple.of(sku, location, delta < 0)))
                 .map(rows -> first(rows).map(row -> {
                     int onHand = row.getInteger(0);
                     int reserved = row.getInteger(1);
                     return new StockLevelView(id, sku, location, MovementKind.ADJUSTMENT, delta, reason, onHand,
                             reserved, Math.max(0, onHand - reserved), row.getOffsetDateTime(2).toInstant());
-                }));
+                })));
     }
 
     /**
@@ -66,7 +71,8 @@ public class StockRepository {
      * {@link StockLevelRefused} when fewer units than reserved would remain; a missing location surfaces as a
      * foreign-key violation.
      */
-    public Uni<StockLevelView> setOnHand(String sku, String location, int onHand, String actor) {
+    public Uni<StockLevelView> setOnHand(String sku, String location, int onHand, Integer lowStockThreshold,
+            String actor) {
         UUID id = UUID.randomUUID();
         return pool.withTransaction(tx -> tx.preparedQuery(ENSURE_ROW).execute(Tuple.of(sku, location))
                 .chain(() -> tx.preparedQuery(LOCK_ROW).execute(Tuple.of(sku, location)))
@@ -78,7 +84,8 @@ public class StockRepository {
                         return Uni.createFrom().failure(
                                 new StockLevelRefused(sku, location, onHand, previous, reserved));
                     }
-                    return tx.preparedQuery(SET_ON_HAND).execute(Tuple.of(sku, location, onHand))
+                    return tx.preparedQuery(SET_ON_HAND).execute(Tuple.of(sku, location, onHand, lowStockThreshold))
+                            .chain(() -> tx.preparedQuery(NOTE_LEVEL).execute(Tuple.of(sku, location, true)))
                             .chain(() -> tx.preparedQuery(RECORD_COUNT)
                                     .execute(Tuple.of(id, sku, location, onHand - previous, onHand, actor)))
                             .map(rows -> new StockLevelView(id, sku, location, MovementKind.COUNT, onHand - previous,
@@ -107,7 +114,8 @@ public class StockRepository {
                 .map(rows -> {
                     List<LocationStockView> levels = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        levels.add(LocationStockView.of(row.getString(0), row.getInteger(1), row.getInteger(2)));
+                        levels.add(LocationStockView.of(row.getString(0), row.getInteger(1), row.getInteger(2),
+                                row.getInteger(3)));
                     }
                     return levels;
                 });

@@ -18,7 +18,7 @@ public class StockService {
     }
 
     public Uni<StockLevelView> count(String sku, String location, SetStock request, Caller caller) {
-        return stock.setOnHand(sku, location, request.onHand(), caller.subject())
+        return stock.setOnHand(sku, location, request.onHand(), request.lowStockThreshold(), caller.subject())
                 .onFailure(PgErrors::isForeignKeyViolation)
                 .transform(e -> new ResourceNotFound("Location", location));
     }

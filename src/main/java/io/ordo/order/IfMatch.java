@@ -1,12 +1,12 @@
 package io.ordo.order;
 
 /** Reads the order version out of an {@code If-Match} header ({@code "3"}, {@code W/"3"}); {@code *} matches any. */
-final class IfMatch {
+public final class IfMatch {
     private IfMatch() {
     }
 
     /** The expected version, null when there is no precondition, or -1 when the header names no version of ours. */
-    static Integer expectedVersion(String header) {
+    public static Integer expectedVersion(String header) {
         if (header == null || header.isBlank() || header.trim().equals("*")) {
             return null;
         }
@@ -24,7 +24,7 @@ final class IfMatch {
         }
     }
 
-    static String etag(int version) {
+    public static String etag(int version) {
         return "\"" + version + "\"";
     }
 }

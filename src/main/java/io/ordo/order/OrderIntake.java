@@ -133,6 +133,7 @@ public class OrderIntake {
         var createdAt = OffsetDateTime.parse(outcome.getString("createdAt")).toInstant();
         return new OrderView(order.id(), outcome.getLong("number"), order.channel(), request.externalId(),
                 OrderStatus.ACCEPTED, request.currency(), request.customer(), request.shippingAddress(), lines,
-                Money.format(order.total(), request.currency()), request.holdId(), 1, createdAt, createdAt);
+                Money.format(order.total(), request.currency()), request.holdId(), 1, createdAt, createdAt, List.of(),
+                List.of());
     }
 }

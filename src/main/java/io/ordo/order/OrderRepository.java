@@ -13,6 +13,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.ordo.inventory.AllocationView;
@@ -38,21 +40,30 @@ public class OrderRepository {
                                                         'unitPrice', l.unit_price::text) ORDER BY l.line_no)
                       FROM order_lines l WHERE l.order_id = o.id) AS lines,
                    (SELECT jsonb_agg(jsonb_build_object('line', a.line_no, 'location', a.location,
-                                                        'quantity', a.quantity)
+                                                        'quantity', a.quantity - a.shipped)
                                      ORDER BY a.line_no, loc.priority, a.location)
                       FROM allocations a JOIN locations loc ON loc.code = a.location
-                     WHERE a.owner_id = o.id AND a.released_at IS NULL) AS allocations
+                     WHERE a.owner_id = o.id AND a.released_at IS NULL AND a.shipped < a.quantity) AS allocations,
+                   CASE WHEN o.status NOT IN ('ACCEPTED', 'PROCESSING', 'CANCELLED')
+                        THEN order_shipments_json(o.id) END AS shipments,
+                   CASE WHEN o.status NOT IN ('ACCEPTED', 'PROCESSING', 'CANCELLED')
+                        THEN order_returns_json(o.id) END AS returns
               FROM orders o""";
     private static final String BY_ID = VIEW_COLUMNS + " WHERE o.id = $1";
     private static final String LOCK = "SELECT status, version, channel, last_sequence FROM orders WHERE id = $1 FOR UPDATE";
     private static final String RELEASE = "SELECT release_allocations($1)";
     private static final String SET_STATUS = """
-            UPDATE orders SET status = $2, version = version + 1, last_sequence = last_sequence + 1, updated_at = now()
+            UPDATE orders SET status = $2, version = version + 1, last_sequence = last_sequence + $3, updated_at = now()
              WHERE id = $1 RETURNING last_sequence""";
     private static final String APPEND_EVENT = "SELECT append_order_event($1, $2, $3, $4, $5::jsonb, $6)";
     private static final String HISTORY = """
             SELECT sequence, type, status, detail, actor, created_at FROM order_history WHERE order_id = $1
              ORDER BY sequence""";
+
+    private static final TypeReference<List<ShipmentView>> SHIPMENTS = new TypeReference<>() {
+    };
+    private static final TypeReference<List<ReturnView>> RETURNS = new TypeReference<>() {
+    };
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -155,17 +166,38 @@ public class OrderRepository {
         return tx.preparedQuery(RELEASE).execute(Tuple.of(id)).replaceWithVoid();
     }
 
+    /** One event of an order: its type ({@code order.status_changed}, ...) and what the history keeps of it. */
+    public record Event(String type, Map<String, Object> detail) {
+    }
+
     /**
      * Moves the order to {@code status}, bumps its version and records the event: the one place where an order's
      * change is recorded after intake (the SQL function it calls is the outbox's hook).
      */
     public Uni<Void> recordChange(SqlConnection tx, UUID id, OrderStatus status, String eventType,
             Map<String, Object> detail, String actor) {
-        return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, status.name()))
+        return recordEvents(tx, id, status, List.of(new Event(eventType, detail)), actor);
+    }
+
+    /**
+     * As {@link #recordChange}, for one change that is several events (a shipment that also moves the status): the
+     * version moves once, each event gets the next sequence number, in the order given.
+     */
+    public Uni<Void> recordEvents(SqlConnection tx, UUID id, OrderStatus status, List<Event> events, String actor) {
+        return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, status.name(), events.size()))
                 .map(rows -> rows.iterator().next().getInteger(0))
-                .chain(sequence -> tx.preparedQuery(APPEND_EVENT).execute(Tuple.of(id, sequence, eventType,
-                        status.name(), detail == null ? null : new JsonObject(new LinkedHashMap<>(detail)), actor)))
-                .replaceWithVoid();
+                .chain(last -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    int sequence = last - events.size();
+                    for (Event event : events) {
+                        int next = ++sequence;
+                        chain = chain.chain(() -> tx.preparedQuery(APPEND_EVENT).execute(Tuple.of(id, next,
+                                event.type(), status.name(),
+                                event.detail() == null ? null : new JsonObject(new LinkedHashMap<>(event.detail())),
+                                actor)).replaceWithVoid());
+                    }
+                    return chain;
+                });
     }
 
     public Pool pool() {
@@ -188,7 +220,19 @@ public class OrderRepository {
                 json.convertValue(((JsonObject) row.getJson("customer")).getMap(), Customer.class),
                 json.convertValue(((JsonObject) row.getJson("shipping_address")).getMap(), ShippingAddress.class),
                 lineViews, Money.format(new BigDecimal(row.getString("total")), currency), row.getUUID("hold_id"),
-                row.getInteger("version"), instant(row, "created_at"), instant(row, "updated_at"));
+                row.getInteger("version"), instant(row, "created_at"), instant(row, "updated_at"),
+                list(row.getJson("shipments"), SHIPMENTS), list(row.getJson("returns"), RETURNS));
+    }
+
+    private <T> List<T> list(Object array, TypeReference<List<T>> type) {
+        if (!(array instanceof JsonArray items) || items.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return json.readValue(items.encode(), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable order JSON from the database", e);
+        }
     }
 
     private static Instant instant(Row row, String column) {

@@ -33,4 +33,14 @@ public enum OrderStatus {
     public boolean isCancellable() {
         return canMoveTo(CANCELLED);
     }
+
+    /** Whether units may still be shipped: before the last one left, and not after a cancellation. */
+    public boolean acceptsShipments() {
+        return canMoveTo(SHIPPED);
+    }
+
+    /** The status after a shipment: SHIPPED once nothing is left to ship, else PARTIALLY_SHIPPED. */
+    public static OrderStatus afterShipment(boolean everythingShipped) {
+        return everythingShipped ? SHIPPED : PARTIALLY_SHIPPED;
+    }
 }

@@ -22,5 +22,7 @@ public record OrderView(
         UUID holdId,
         @Schema(examples = "1", description = "Also the ETag; send it as If-Match to change the order safely") int version,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @Schema(description = "Shipments with carrier and tracking number, oldest first") List<ShipmentView> shipments,
+        @Schema(description = "Returns, oldest first") List<ReturnView> returns) {
 }

@@ -8,8 +8,8 @@ import java.util.UUID;
  *
  * @param position the outbox row id: events are relayed in this order
  * @param eventId the event's identity on every wire (CloudEvent id, webhook-id)
- * @param aggregateType {@code order} or {@code hold}
- * @param aggregateId the order or hold the event is about (CloudEvent subject)
+ * @param aggregateType {@code order}, {@code hold} or {@code stock} (a (sku, location) row, for {@code stock.low})
+ * @param aggregateId the order, hold or stock row the event is about (CloudEvent subject)
  * @param sequence counts the aggregate's events from 1
  * @param type {@code order.created}, {@code order.status_changed}, ...
  * @param data the order or object as the API shows it: JSON text, passed on as it is stored

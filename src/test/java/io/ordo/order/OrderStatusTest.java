@@ -49,4 +49,22 @@ class OrderStatusTest {
     void onlyUnshippedOrdersCanBeCancelled(OrderStatus from) {
         assertEquals(from == ACCEPTED || from == PROCESSING, from.isCancellable(), from.name());
     }
+
+    @ParameterizedTest
+    @EnumSource(OrderStatus.class)
+    void shipmentsAreTakenUntilTheLastUnitLeft(OrderStatus from) {
+        assertEquals(from == ACCEPTED || from == PROCESSING || from == PARTIALLY_SHIPPED, from.acceptsShipments(),
+                from.name());
+        if (from.acceptsShipments()) {
+            // every status a shipment can lead to is in the graph (or is the status it already has)
+            assertEquals(true, from.canMoveTo(SHIPPED));
+            assertEquals(true, from == PARTIALLY_SHIPPED || from.canMoveTo(PARTIALLY_SHIPPED));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theLastShipmentShipsTheOrder() {
+        assertEquals(SHIPPED, OrderStatus.afterShipment(true));
+        assertEquals(PARTIALLY_SHIPPED, OrderStatus.afterShipment(false));
+    }
 }

@@ -30,6 +30,9 @@ class EndpointSecurityTest {
             + "\"customer\":{\"email\":\"a@example.com\"},\"shippingAddress\":{\"line1\":\"Rua A 1\","
             + "\"city\":\"Lisboa\",\"country\":\"PT\"},\"lines\":[{\"sku\":\"" + SKU
             + "\",\"quantity\":1,\"unitPrice\":\"1.00\"}]}";
+    static final String LINES = "{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":1}]}";
+    static final String SHIPMENT = "{\"location\":\"" + LOCATION + "\",\"lines\":[{\"sku\":\"" + SKU
+            + "\",\"quantity\":1}],\"carrier\":\"DHL\",\"trackingNumber\":\"T-1\"}";
     static final List<String> ROLES = List.of(Roles.ADMIN, Roles.FULFILLMENT, Roles.CHANNEL, "none");
     static boolean catalogueReady;
 
@@ -53,7 +56,7 @@ class EndpointSecurityTest {
                         "{\"code\":\"@new\",\"name\":\"n\",\"type\":\"STORE\",\"priority\":3}", Set.of(Roles.ADMIN), 201),
                 new Endpoint("GET", "/v1/locations", null, all, 200),
                 new Endpoint("GET", "/v1/locations/" + LOCATION, null, all, 200),
-                new Endpoint("PUT", "/v1/stock/" + SKU + "/" + LOCATION, "{\"onHand\":50}", stockKeepers, 200),
+                new Endpoint("PUT", "/v1/stock/" + SKU + "/" + LOCATION, "{\"onHand\":100000}", stockKeepers, 200),
                 new Endpoint("POST", "/v1/stock/" + SKU + "/" + LOCATION + "/adjustments",
                         "{\"delta\":1,\"reason\":\"security test\"}", stockKeepers, 201),
                 new Endpoint("GET", "/v1/stock/" + SKU, null, all, 200),
@@ -70,7 +73,14 @@ class EndpointSecurityTest {
                 new Endpoint("POST", "/v1/holds", "{\"channel\":\"" + CHANNEL + "\",\"lines\":[{\"sku\":\"" + SKU
                         + "\",\"quantity\":1}]}", Set.of(Roles.ADMIN, Roles.CHANNEL), 201),
                 new Endpoint("GET", "/v1/holds/@hold", null, all, 200),
-                new Endpoint("DELETE", "/v1/holds/@hold", null, Set.of(Roles.ADMIN, Roles.CHANNEL), 204));
+                new Endpoint("DELETE", "/v1/holds/@hold", null, Set.of(Roles.ADMIN, Roles.CHANNEL), 204),
+                new Endpoint("POST", "/v1/orders/@order/shipments", SHIPMENT, stockKeepers, 201),
+                new Endpoint("POST", "/v1/orders/@shipped/returns", LINES, all, 201),
+                new Endpoint("GET", "/v1/returns/@return", null, all, 200),
+                new Endpoint("POST", "/v1/returns/@return/receive", "{\"location\":\"" + LOCATION
+                        + "\",\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":1,\"restock\":true}]}",
+                        stockKeepers, 200),
+                new Endpoint("POST", "/v1/returns/@received/refund", "{\"amount\":\"1.00\"}", stockKeepers, 200));
     }
 
     static Stream<Arguments> endpointsByRole() {
@@ -130,6 +140,23 @@ class EndpointSecurityTest {
             String id = Api.asAdmin().body(ORDER.replace("@new", Ids.unique("sec"))).post("/v1/orders")
                     .then().statusCode(201).extract().path("id");
             path = path.replace("@order", id);
+        }
+        if (path.contains("@shipped") || path.contains("@return") || path.contains("@received")) {
+            String id = Api.asAdmin().body(ORDER.replace("@new", Ids.unique("sec"))).post("/v1/orders")
+                    .then().statusCode(201).extract().path("id");
+            Api.asAdmin().body(SHIPMENT).post("/v1/orders/{id}/shipments", id).then().statusCode(201);
+            if (path.contains("@shipped")) {
+                path = path.replace("@shipped", id);
+            } else {
+                String returnId = Api.asAdmin().body(LINES).post("/v1/orders/{id}/returns", id)
+                        .then().statusCode(201).extract().path("id");
+                if (path.contains("@received")) {
+                    Api.asAdmin().body("{\"location\":\"" + LOCATION + "\",\"lines\":[{\"sku\":\"" + SKU
+                            + "\",\"quantity\":1,\"restock\":false}]}").post("/v1/returns/{id}/receive", returnId)
+                            .then().statusCode(200);
+                }
+                path = path.replace("@return", returnId).replace("@received", returnId);
+            }
         }
         if (path.contains("@hold")) {
             path = path.replace("@hold", Api.hold(CHANNEL, SKU, 1));

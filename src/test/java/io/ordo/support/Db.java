@@ -58,7 +58,14 @@ public final class Db {
                     || (SELECT coalesce(sum(reserved), 0) FROM stock) || ',' || (SELECT count(*) FROM stock_movements)
                     || ',' || (SELECT count(*) FROM orders) || ',' || (SELECT count(*) FROM holds)
                     || ',' || (SELECT count(*) FROM allocations WHERE released_at IS NULL)
+                    || ',' || (SELECT coalesce(sum(shipped), 0) FROM allocations)
                     || ',' || (SELECT coalesce(sum(version), 0) FROM orders)
+                    || ',' || (SELECT count(*) FROM order_history)
+                    || ',' || (SELECT count(*) FROM shipments) || ',' || (SELECT count(*) FROM shipment_lines)
+                    || ',' || (SELECT count(*) FROM returns) || ',' || (SELECT count(*) FROM return_lines)
+                    || ',' || (SELECT coalesce(sum(received), 0) FROM return_lines)
+                    || ',' || (SELECT coalesce(sum(refunded_amount), 0) FROM returns)
+                    || ',' || (SELECT string_agg(status, '') FROM (SELECT status FROM returns ORDER BY id) r)
                 """));
     }
 
@@ -66,15 +73,20 @@ public final class Db {
     public static void assertStockInvariants() {
         assertEquals(0, count("SELECT count(*) FROM stock WHERE reserved < 0 OR reserved > on_hand OR on_hand < 0"),
                 "every stock row must satisfy 0 <= reserved <= onHand");
+        assertEquals(0, count("SELECT count(*) FROM allocations WHERE shipped < 0 OR shipped > quantity"),
+                "no allocation ships more than it reserved");
     }
 
-    /** DESIGN.md invariant 2: reserved equals the sum of open allocations of orders and holds, row by row. */
+    /**
+     * DESIGN.md invariant 2: reserved equals the sum of open allocations of orders and holds, row by row; an
+     * allocation's open units are {@code quantity - shipped} while it is not released.
+     */
     public static void assertReservedMatchesOpenAllocations() {
         List<String> mismatches = strings("""
                 SELECT coalesce(s.sku, a.sku) || '@' || coalesce(s.location, a.location) || ' reserved '
                        || coalesce(s.reserved, 0) || ' allocated ' || coalesce(a.open, 0)
                   FROM stock s
-                  FULL JOIN (SELECT sku, location, sum(quantity) AS open FROM allocations
+                  FULL JOIN (SELECT sku, location, sum(quantity - shipped) AS open FROM allocations
                               WHERE released_at IS NULL GROUP BY sku, location) a
                     ON a.sku = s.sku AND a.location = s.location
                  WHERE coalesce(s.reserved, 0) <> coalesce(a.open, 0)

@@ -1,0 +1,123 @@
+package io.ordo.fulfillment;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.ordo.order.ReturnStatus;
+import io.ordo.order.ReturnView;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * SQL for shipments and returns over the reactive client. Each stock-moving step is one call of a V5 function
+ * ({@code ship_order_lines}, {@code request_return}, {@code receive_return}) inside the caller's transaction, which
+ * already holds the order's row lock.
+ */
+@ApplicationScoped
+public class FulfillmentRepository {
+    private static final String SHIP = "SELECT ship_order_lines($1, $2, $3, $4::jsonb, $5, $6, $7)";
+    private static final String REQUEST_RETURN = "SELECT request_return($1, $2, $3::jsonb, $4, $5)";
+    private static final String RECEIVE = "SELECT receive_return($1, $2, $3::jsonb, $4)";
+    private static final String ORDER_OF_RETURN = "SELECT order_id FROM returns WHERE id = $1";
+    private static final String LOCK_RETURN = """
+            SELECT r.status, o.currency, refundable_amount(r.id)::text AS refundable
+              FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = $1 FOR UPDATE OF r""";
+    private static final String REFUND = """
+            UPDATE returns SET status = 'REFUNDED', refunded_amount = refunded_amount + $2::text::numeric, refunded_at = now(),
+                   updated_at = now() WHERE id = $1""";
+    private static final String RETURN_VIEW = """
+            SELECT o.channel, return_json(r.id) AS view FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = $1""";
+
+    private final Pool pool;
+    private final ObjectMapper json;
+
+    public FulfillmentRepository(Pool pool, ObjectMapper json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    /** {@code {outcome: SHIPPED, openUnits}} or {@code {outcome: NOT_SHIPPABLE, lines}}. */
+    public Uni<JsonObject> ship(SqlConnection tx, UUID order, UUID shipment, CreateShipment request, String actor) {
+        JsonArray lines = new JsonArray();
+        request.lines().forEach(l -> lines.add(new JsonObject().put("sku", l.sku()).put("quantity", l.quantity())));
+        return tx.preparedQuery(SHIP).execute(Tuple.tuple(List.of(order, shipment, request.location(), lines,
+                request.carrier(), request.trackingNumber(), actor))).map(FulfillmentRepository::outcome);
+    }
+
+    /** {@code {outcome: REQUESTED}} or {@code {outcome: NOT_RETURNABLE, lines}}. */
+    public Uni<JsonObject> requestReturn(SqlConnection tx, UUID order, UUID returnId, RequestReturn request,
+            String actor) {
+        JsonArray lines = new JsonArray();
+        request.lines().forEach(l -> lines.add(new JsonObject().put("sku", l.sku()).put("quantity", l.quantity())));
+        return tx.preparedQuery(REQUEST_RETURN).execute(Tuple.of(order, returnId, lines, request.reason(), actor))
+                .map(FulfillmentRepository::outcome);
+    }
+
+    /** {@code {outcome: RECEIVED}}, {@code {outcome: UNKNOWN_LOCATION}} or {@code {outcome: NOT_RECEIVABLE, lines}}. */
+    public Uni<JsonObject> receive(SqlConnection tx, UUID returnId, ReceiveReturn request, String actor) {
+        JsonArray lines = new JsonArray();
+        request.lines().forEach(l -> lines.add(new JsonObject().put("sku", l.sku()).put("quantity", l.quantity())
+                .put("restock", l.restocks())));
+        return tx.preparedQuery(RECEIVE).execute(Tuple.of(returnId, request.location(), lines, actor))
+                .map(FulfillmentRepository::outcome);
+    }
+
+    /** The order a return belongs to (read without a lock: the order's row is locked first, then the return's). */
+    public Uni<Optional<UUID>> orderOfReturn(SqlConnection tx, UUID returnId) {
+        return tx.preparedQuery(ORDER_OF_RETURN).execute(Tuple.of(returnId))
+                .map(rows -> first(rows).map(row -> row.getUUID(0)));
+    }
+
+    /** A return's state, read with its row lock held until the transaction ends. */
+    public record LockedReturn(ReturnStatus status, String currency, BigDecimal refundable) {
+    }
+
+    public Uni<LockedReturn> lockReturn(SqlConnection tx, UUID returnId) {
+        return tx.preparedQuery(LOCK_RETURN).execute(Tuple.of(returnId)).map(rows -> {
+            Row row = rows.iterator().next();
+            return new LockedReturn(ReturnStatus.valueOf(row.getString("status")), row.getString("currency"),
+                    new BigDecimal(row.getString("refundable")));
+        });
+    }
+
+    public Uni<Void> refund(SqlConnection tx, UUID returnId, BigDecimal amount) {
+        return tx.preparedQuery(REFUND).execute(Tuple.of(returnId, amount.toPlainString())).replaceWithVoid();
+    }
+
+    /** A return with its order's channel (for visibility checks). */
+    public record VisibleReturn(String channel, ReturnView view) {
+    }
+
+    public Uni<Optional<VisibleReturn>> findReturn(UUID returnId) {
+        return pool.preparedQuery(RETURN_VIEW).execute(Tuple.of(returnId)).map(rows -> first(rows).map(row -> {
+            try {
+                return new VisibleReturn(row.getString("channel"),
+                        json.readValue(((JsonObject) row.getJson("view")).encode(), ReturnView.class));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unreadable return JSON from the database", e);
+            }
+        }));
+    }
+
+    private static JsonObject outcome(RowSet<Row> rows) {
+        return (JsonObject) rows.iterator().next().getJson(0);
+    }
+
+    private static Optional<Row> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+}

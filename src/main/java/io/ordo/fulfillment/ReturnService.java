@@ -1,0 +1,138 @@
+package io.ordo.fulfillment;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.ordo.common.InvalidRequest;
+import io.ordo.common.ResourceNotFound;
+import io.ordo.order.Money;
+import io.ordo.order.OrderRepository;
+import io.ordo.order.ReturnStatus;
+import io.ordo.order.ReturnView;
+import io.ordo.order.StaleVersion;
+import io.ordo.security.Caller;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Returns: REQUESTED (only shipped units not yet claimed by another return) → RECEIVED at a location (restocked or
+ * damaged) → REFUNDED (at most what was paid for the units that came back). Every step locks the order's row first,
+ * then the return's, and records an order event (history and outbox) in the same transaction.
+ */
+@ApplicationScoped
+public class ReturnService {
+    private final OrderRepository orders;
+    private final FulfillmentRepository fulfillment;
+
+    public ReturnService(OrderRepository orders, FulfillmentRepository fulfillment) {
+        this.orders = orders;
+        this.fulfillment = fulfillment;
+    }
+
+    public Uni<ReturnView> request(UUID orderId, RequestReturn request, Integer expectedVersion, Caller caller) {
+        try {
+            Lines.requireDistinctSkus(request.lines().stream().map(UnitLine::sku).toList());
+        } catch (RuntimeException invalid) {
+            return Uni.createFrom().failure(invalid);
+        }
+        UUID returnId = UUID.randomUUID();
+        return orders.pool().withTransaction(tx -> orders.lock(tx, orderId).chain(found -> {
+            OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
+                    .orElseThrow(() -> new ResourceNotFound("Order", orderId.toString()));
+            if (expectedVersion != null && expectedVersion != order.version()) {
+                throw new StaleVersion(order.version());
+            }
+            return fulfillment.requestReturn(tx, orderId, returnId, request, caller.subject()).chain(outcome -> {
+                if (!"REQUESTED".equals(outcome.getString("outcome"))) {
+                    throw new NotReturnable(outcome.getJsonArray("lines"));
+                }
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("returnId", returnId.toString());
+                detail.put("lines", request.lines().stream()
+                        .map(l -> new JsonObject().put("sku", l.sku()).put("quantity", l.quantity()).getMap()).toList());
+                if (request.reason() != null) {
+                    detail.put("reason", request.reason());
+                }
+                return orders.recordEvents(tx, orderId, order.status(),
+                        List.of(new OrderRepository.Event("order.return_requested", detail)), caller.subject());
+            });
+        })).chain(() -> get(returnId, caller));
+    }
+
+    public Uni<ReturnView> get(UUID returnId, Caller caller) {
+        return fulfillment.findReturn(returnId).map(found -> found.filter(r -> caller.maySee(r.channel()))
+                .map(FulfillmentRepository.VisibleReturn::view)
+                .orElseThrow(() -> new ResourceNotFound("Return", returnId.toString())));
+    }
+
+    public Uni<ReturnView> receive(UUID returnId, ReceiveReturn request, Caller caller) {
+        return step(returnId, ReturnStatus.RECEIVED, caller, (tx, locked) -> fulfillment
+                .receive(tx, returnId, request, caller.subject()).map(outcome -> {
+                    switch (outcome.getString("outcome")) {
+                        case "RECEIVED":
+                            break;
+                        case "UNKNOWN_LOCATION":
+                            throw new InvalidRequest("location", "no location '" + request.location() + "' exists");
+                        default:
+                            throw new ReturnMismatch(outcome.getJsonArray("lines"));
+                    }
+                    Map<String, Object> detail = new LinkedHashMap<>();
+                    detail.put("returnId", returnId.toString());
+                    detail.put("location", request.location());
+                    detail.put("lines", request.lines().stream().map(l -> new JsonObject().put("sku", l.sku())
+                            .put("quantity", l.quantity()).put("restock", l.restocks()).getMap()).toList());
+                    return new OrderRepository.Event("order.return_received", detail);
+                }));
+    }
+
+    public Uni<ReturnView> refund(UUID returnId, RefundReturn request, Caller caller) {
+        BigDecimal amount = new BigDecimal(request.amount());
+        if (amount.signum() <= 0) {
+            return Uni.createFrom().failure(new InvalidRequest("amount", "must be greater than 0"));
+        }
+        return step(returnId, ReturnStatus.REFUNDED, caller, (tx, locked) -> {
+            if (!Money.fitsMinorUnits(amount, Money.currency(locked.currency()))) {
+                throw new InvalidRequest("amount", "has more decimals than " + locked.currency() + " allows");
+            }
+            if (amount.compareTo(locked.refundable()) > 0) {
+                throw new RefundExceedsPaid(Money.format(amount, locked.currency()),
+                        Money.format(locked.refundable(), locked.currency()), locked.currency());
+            }
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("returnId", returnId.toString());
+            detail.put("amount", Money.format(amount, locked.currency()));
+            detail.put("currency", locked.currency());
+            return fulfillment.refund(tx, returnId, amount)
+                    .replaceWith(new OrderRepository.Event("order.refunded", detail));
+        });
+    }
+
+    /**
+     * One step of a return: lock the order, then the return; check that the return may move to {@code target};
+     * run {@code action}, which yields the order event to record; commit; answer the return as it is now.
+     */
+    private Uni<ReturnView> step(UUID returnId, ReturnStatus target, Caller caller,
+            BiFunction<SqlConnection, FulfillmentRepository.LockedReturn, Uni<OrderRepository.Event>> action) {
+        return orders.pool().withTransaction(tx -> fulfillment.orderOfReturn(tx, returnId).chain(orderId -> {
+            UUID id = orderId.orElseThrow(() -> new ResourceNotFound("Return", returnId.toString()));
+            return orders.lock(tx, id).chain(found -> {
+                OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
+                        .orElseThrow(() -> new ResourceNotFound("Return", returnId.toString()));
+                return fulfillment.lockReturn(tx, returnId).chain(locked -> {
+                    if (!locked.status().canMoveTo(target)) {
+                        throw new ReturnTransitionNotAllowed(locked.status(), target);
+                    }
+                    return action.apply(tx, locked).chain(event -> orders.recordEvents(tx, id, order.status(),
+                            List.of(event), caller.subject()));
+                });
+            });
+        })).chain(() -> get(returnId, caller));
+    }
+}

@@ -1,0 +1,77 @@
+package io.ordo.fulfillment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.ordo.common.ResourceNotFound;
+import io.ordo.order.OrderRepository;
+import io.ordo.order.OrderStatus;
+import io.ordo.order.OrderView;
+import io.ordo.order.StaleVersion;
+import io.ordo.order.TransitionNotAllowed;
+import io.ordo.security.Caller;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Shipments: units leave one location, out of the order's reservations and out of onHand, in one transaction with
+ * the order's status, history and outbox events. Two shipments of one order are serialized by the order's row lock.
+ */
+@ApplicationScoped
+public class ShipmentService {
+    private final OrderRepository orders;
+    private final FulfillmentRepository fulfillment;
+
+    public ShipmentService(OrderRepository orders, FulfillmentRepository fulfillment) {
+        this.orders = orders;
+        this.fulfillment = fulfillment;
+    }
+
+    public Uni<OrderView> ship(UUID orderId, CreateShipment request, Integer expectedVersion, Caller caller) {
+        try {
+            Lines.requireDistinctSkus(request.lines().stream().map(UnitLine::sku).toList());
+        } catch (RuntimeException invalid) {
+            return Uni.createFrom().failure(invalid);
+        }
+        UUID shipmentId = UUID.randomUUID();
+        return orders.pool().withTransaction(tx -> orders.lock(tx, orderId).chain(found -> {
+            OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
+                    .orElseThrow(() -> new ResourceNotFound("Order", orderId.toString()));
+            if (expectedVersion != null && expectedVersion != order.version()) {
+                throw new StaleVersion(order.version());
+            }
+            if (!order.status().acceptsShipments()) {
+                throw new TransitionNotAllowed(order.status(), OrderStatus.SHIPPED);
+            }
+            return fulfillment.ship(tx, orderId, shipmentId, request, caller.subject()).chain(outcome -> {
+                if (!"SHIPPED".equals(outcome.getString("outcome"))) {
+                    throw new NotShippable(request.location(), outcome.getJsonArray("lines"));
+                }
+                OrderStatus next = OrderStatus.afterShipment(outcome.getInteger("openUnits") == 0);
+                List<OrderRepository.Event> events = new ArrayList<>();
+                events.add(new OrderRepository.Event("order.shipment_created", detail(shipmentId, request)));
+                if (next != order.status()) {
+                    events.add(new OrderRepository.Event("order.status_changed",
+                            Map.of("from", order.status().name(), "shipmentId", shipmentId.toString())));
+                }
+                return orders.recordEvents(tx, orderId, next, events, caller.subject());
+            });
+        })).chain(() -> orders.findById(orderId)).map(view -> view.orElseThrow());
+    }
+
+    private static Map<String, Object> detail(UUID shipmentId, CreateShipment request) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("shipmentId", shipmentId.toString());
+        detail.put("location", request.location());
+        detail.put("carrier", request.carrier());
+        detail.put("trackingNumber", request.trackingNumber());
+        detail.put("lines", request.lines().stream()
+                .map(l -> new JsonObject().put("sku", l.sku()).put("quantity", l.quantity()).getMap()).toList());
+        return detail;
+    }
+}
