@@ -3,8 +3,8 @@
 -- cost three more index scans and a join per order inside the placing transaction. The result is the same JSON
 -- (OrderEventsTest compares the two).
 
--- The order as order_json shows it, for an order that place_order has just inserted: status ACCEPTED, version 1,
--- updatedAt = createdAt. p_allocs is [{line, sku, location, quantity}] in line, location-priority order.
+-- The order as order_json (V5) shows it, for an order that place_order has just inserted: status ACCEPTED, version 1,
+-- updatedAt = createdAt, nothing shipped or returned. p_allocs is [{line, sku, location, quantity}] in line, location-priority order.
 CREATE FUNCTION new_order_json(o jsonb, p_number bigint, p_created timestamptz, p_allocs jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -26,7 +26,8 @@ BEGIN
                       ORDER BY ord), '[]')
                     FROM jsonb_array_elements(o -> 'lines') WITH ORDINALITY AS t(l, ord)),
         'total', round((o ->> 'total')::numeric, v_digits)::text,
-        'holdId', o ->> 'holdId', 'version', 1, 'createdAt', v_stamp, 'updatedAt', v_stamp);
+        'holdId', o ->> 'holdId', 'version', 1, 'createdAt', v_stamp, 'updatedAt', v_stamp,
+        'shipments', '[]'::jsonb, 'returns', '[]'::jsonb);
 END
 $$;
 
