@@ -21,12 +21,12 @@ ALTER TABLE stock ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid(),
     ADD COLUMN low_stock_notified boolean NOT NULL DEFAULT false,
     ADD COLUMN event_sequence integer NOT NULL DEFAULT 0;
 
--- The configured default threshold (ordo.stock.low-threshold), written by the service at start-up.
-CREATE TABLE stock_settings (
-    singleton           boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    low_stock_threshold integer NOT NULL CHECK (low_stock_threshold >= 0)
-);
-INSERT INTO stock_settings (singleton, low_stock_threshold) VALUES (true, 5);
+-- The default low-stock threshold: ordo.stock.low-threshold, which every connection of the service's reactive pool
+-- carries as the session setting ordo.low_stock_threshold (a start-up parameter, see application.properties), so each
+-- instance uses its own configuration and nothing is written at start-up; 5 on any other connection (psql, Flyway).
+CREATE FUNCTION low_stock_threshold() RETURNS integer LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('ordo.low_stock_threshold', true), '')::int, 5)
+$$;
 
 CREATE TABLE shipments (
     id              uuid PRIMARY KEY,
@@ -88,7 +88,7 @@ BEGIN
         UPDATE stock s
            SET low_stock_notified = NOT s.low_stock_notified,
                event_sequence = s.event_sequence + CASE WHEN s.low_stock_notified THEN 0 ELSE 1 END
-          FROM (SELECT low_stock_threshold AS threshold FROM stock_settings) d
+          FROM (SELECT low_stock_threshold() AS threshold) d
          WHERE s.sku = ANY (p_skus)
            AND (p_locations IS NULL OR (s.sku, s.location) IN (SELECT * FROM unnest(p_skus, p_locations)))
            AND CASE WHEN s.low_stock_notified
