@@ -4,6 +4,11 @@ import io.ordo.catalog.ChannelView;
 import io.ordo.catalog.CreateChannel;
 import io.ordo.catalog.CreateLocation;
 import io.ordo.catalog.LocationView;
+import io.ordo.fulfillment.CreateShipment;
+import io.ordo.fulfillment.ReceiveReturn;
+import io.ordo.fulfillment.RefundReturn;
+import io.ordo.fulfillment.RequestReturn;
+import io.ordo.fulfillment.UnitLine;
 import io.ordo.inventory.AdjustStock;
 import io.ordo.inventory.AllocationView;
 import io.ordo.inventory.HoldView;
@@ -24,6 +29,8 @@ import io.ordo.order.OrderView;
 import io.ordo.order.PlaceOrder;
 import io.ordo.order.PlaceOrderLine;
 import io.ordo.order.PlaceOrders;
+import io.ordo.order.ReturnView;
+import io.ordo.order.ShipmentView;
 import io.ordo.order.ShippingAddress;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -40,6 +47,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         BatchResult.class, BatchResult.Item.class, CancelOrder.class, ChangeStatus.class, Customer.class,
         OrderHistoryEntry.class, OrderLineView.class, OrderPage.class, OrderView.class, PlaceOrder.class,
         PlaceOrderLine.class, PlaceOrders.class, ShippingAddress.class,
+        CreateShipment.class, UnitLine.class, RequestReturn.class, ReceiveReturn.class, ReceiveReturn.Line.class,
+        RefundReturn.class, ShipmentView.class, ShipmentView.Line.class, ReturnView.class, ReturnView.Line.class,
         Problem.class, Problem.FieldError.class, Items.class })
 final class JsonTypes {
     private JsonTypes() {
