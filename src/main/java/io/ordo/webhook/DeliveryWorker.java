@@ -92,7 +92,7 @@ public class DeliveryWorker {
         this.failed = Counter.builder("ordo.webhooks.deliveries").tag("outcome", "failed")
                 .description("Deliveries finished, by outcome").register(registry);
         this.latency = Timer.builder("ordo.webhooks.delivery.latency")
-                .description("From the event's commit to the endpoint's 2xx").publishPercentiles(0.5, 0.99)
+                .description("From the event's commit to the endpoint's 2xx").publishPercentileHistogram()
                 .register(registry);
         registry.gauge("ordo.webhooks.queue.depth", queueDepth);
     }
