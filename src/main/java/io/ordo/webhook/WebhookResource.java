@@ -112,6 +112,7 @@ public class WebhookResource {
 
     @POST
     @Path("/{id}/rotate-secret")
+    @Consumes(MediaType.WILDCARD)
     @RolesAllowed({ Roles.ADMIN, Roles.CHANNEL })
     @Operation(summary = "Rotate the signing secret", description = ROLES_DOC + "Returns the new secret once. Until "
             + "`previousSecretExpiresAt` deliveries carry two signatures (new and old, space-separated).")
@@ -140,6 +141,7 @@ public class WebhookResource {
 
     @POST
     @Path("/{id}/deliveries/{deliveryId}/retry")
+    @Consumes(MediaType.WILDCARD)
     @RolesAllowed({ Roles.ADMIN, Roles.CHANNEL })
     @Operation(summary = "Send a delivery again now", description = ROLES_DOC + "Any status: a FAILED or DELIVERED "
             + "delivery gets one more attempt, a PENDING one is made due now (409 while an attempt is on the wire). "
