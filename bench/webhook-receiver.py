@@ -44,15 +44,16 @@ def verify(headers, body):
     return False
 
 
-def record(headers, body):
+def record(path, headers, body):
     now = time.time()
     state["received"] += 1
     state["first"] = state["first"] or now
     state["last"] = now
-    msg_id = headers.get("webhook-id")
-    if msg_id in state["ids"]:
+    # one webhook-id per event: two subscriptions (paths) legitimately receive the same id
+    key = (path, headers.get("webhook-id"))
+    if key in state["ids"]:
         state["duplicates"] += 1
-    state["ids"].add(msg_id)
+    state["ids"].add(key)
     verdict = verify(headers, body)
     if verdict is False:
         state["bad_signatures"] += 1
@@ -98,7 +99,7 @@ async def handle(reader, writer):
             if method == "POST" and path == "/secrets":
                 secrets.extend(base64.b64decode(s[len("whsec_"):]) for s in body.decode().split() if s)
             elif method == "POST":
-                record(headers, body)
+                record(path, headers, body)
             elif path == "/stats":
                 out = json.dumps(stats()).encode()
             elif path == "/reset":
