@@ -41,6 +41,30 @@ public interface OrdoConfig {
         /** An endpoint failing every attempt this long is disabled. */
         @WithDefault("5d")
         Duration disableAfter();
+
+        /** Run the delivery worker on this instance (subscriptions and fan-out work everywhere). */
+        @WithDefault("true")
+        boolean workersEnabled();
+
+        /** How often an idle worker looks for due deliveries. */
+        @WithDefault("100ms")
+        Duration pollInterval();
+
+        /** Most deliveries one claim takes. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** Most deliveries one instance has on the wire at once (also its connections per endpoint). */
+        @WithDefault("128")
+        int maxInFlight();
+
+        /** Finished (delivered or failed) deliveries and their attempts are deleted after this. */
+        @WithDefault("7d")
+        Duration deliveryRetention();
+
+        /** After a secret rotation, deliveries are signed with the old secret too for this long. */
+        @WithDefault("24h")
+        Duration secretRotationWindow();
     }
 
     interface Holds {

@@ -33,6 +33,8 @@ class EndpointSecurityTest {
     static final String LINES = "{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":1}]}";
     static final String SHIPMENT = "{\"location\":\"" + LOCATION + "\",\"lines\":[{\"sku\":\"" + SKU
             + "\",\"quantity\":1}],\"carrier\":\"DHL\",\"trackingNumber\":\"T-1\"}";
+    static final String WEBHOOK = "{\"url\":\"http://127.0.0.1:9/sec\",\"events\":[\"hold.expired\"],"
+            + "\"channel\":\"" + CHANNEL + "\"}";
     static final List<String> ROLES = List.of(Roles.ADMIN, Roles.FULFILLMENT, Roles.CHANNEL, "none");
     static boolean catalogueReady;
 
@@ -80,7 +82,16 @@ class EndpointSecurityTest {
                 new Endpoint("POST", "/v1/returns/@return/receive", "{\"location\":\"" + LOCATION
                         + "\",\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":1,\"restock\":true}]}",
                         stockKeepers, 200),
-                new Endpoint("POST", "/v1/returns/@received/refund", "{\"amount\":\"1.00\"}", stockKeepers, 200));
+                new Endpoint("POST", "/v1/returns/@received/refund", "{\"amount\":\"1.00\"}", stockKeepers, 200),
+                new Endpoint("POST", "/v1/webhooks", WEBHOOK, Set.of(Roles.ADMIN, Roles.CHANNEL), 201),
+                new Endpoint("GET", "/v1/webhooks", null, Set.of(Roles.ADMIN, Roles.CHANNEL), 200),
+                new Endpoint("GET", "/v1/webhooks/@webhook", null, Set.of(Roles.ADMIN, Roles.CHANNEL), 200),
+                new Endpoint("PATCH", "/v1/webhooks/@webhook", "{\"description\":\"sec\"}",
+                        Set.of(Roles.ADMIN, Roles.CHANNEL), 200),
+                new Endpoint("POST", "/v1/webhooks/@webhook/rotate-secret", null, Set.of(Roles.ADMIN, Roles.CHANNEL), 200),
+                new Endpoint("GET", "/v1/webhooks/@webhook/deliveries", null, Set.of(Roles.ADMIN, Roles.CHANNEL), 200),
+                new Endpoint("DELETE", "/v1/webhooks/@webhook", null, Set.of(Roles.ADMIN, Roles.CHANNEL), 204),
+                new Endpoint("POST", "/v1/channels/" + CHANNEL + "/inbound-secret", null, Set.of(Roles.ADMIN), 200));
     }
 
     static Stream<Arguments> endpointsByRole() {
@@ -160,6 +171,10 @@ class EndpointSecurityTest {
         }
         if (path.contains("@hold")) {
             path = path.replace("@hold", Api.hold(CHANNEL, SKU, 1));
+        }
+        if (path.contains("@webhook")) {
+            String id = Api.asAdmin().body(WEBHOOK).post("/v1/webhooks").then().statusCode(201).extract().path("id");
+            path = path.replace("@webhook", id);
         }
         if (endpoint.body() != null) {
             spec = spec.contentType("application/json").body(endpoint.body().replace("@new", Ids.unique("sec")));

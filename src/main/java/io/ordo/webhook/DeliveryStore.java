@@ -1,0 +1,180 @@
+package io.ordo.webhook;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The delivery queue in PostgreSQL. Workers on any number of instances claim due deliveries with
+ * {@code FOR UPDATE SKIP LOCKED}; a claim counts the attempt and pushes {@code next_attempt_at} out by a lease, so a
+ * claim of a crashed instance becomes due again by itself, and the outcome is written only if no later claim took the
+ * delivery meanwhile ({@code attempts} is the fencing token). A delivery is due only when no earlier delivery of the
+ * same (subscription, order) is still PENDING: per endpoint, an order's events go out in sequence order.
+ */
+@ApplicationScoped
+public class DeliveryStore {
+    private static final Logger LOG = Logger.getLogger(DeliveryStore.class);
+    private static final String CLAIM = """
+            WITH due AS (
+                SELECT d.id FROM webhook_deliveries d
+                 WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
+                   AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = d.subscription_id AND s.enabled)
+                   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
+                                    WHERE e.subscription_id = d.subscription_id AND e.aggregate_id = d.aggregate_id
+                                      AND e.status = 'PENDING' AND e.outbox_position < d.outbox_position)
+                 ORDER BY d.next_attempt_at
+                 LIMIT $1 FOR UPDATE OF d SKIP LOCKED)
+            UPDATE webhook_deliveries d
+               SET attempts = d.attempts + 1, claimed_until = now() + make_interval(secs => $2),
+                   next_attempt_at = now() + make_interval(secs => $2)
+              FROM due, webhook_subscriptions s
+             WHERE d.id = due.id AND s.id = d.subscription_id
+            RETURNING d.id, d.subscription_id, d.event_id, d.body, d.attempts, d.event_created_at, s.url, s.secret,
+                      CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret""";
+    /** Outcomes of a batch of attempts; a delivery claimed again since (lease ran out) is left to that claim. */
+    private static final String RECORD = """
+            WITH o AS (
+                SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[],
+                                     $7::text[], $8::timestamptz[])
+                    AS t(id, attempt, attempted_at, status_code, latency_ms, error, outcome, next_at)),
+            updated AS (
+                UPDATE webhook_deliveries d
+                   SET status = o.outcome, next_attempt_at = coalesce(o.next_at, d.next_attempt_at),
+                       claimed_until = NULL, last_status_code = o.status_code, last_error = o.error,
+                       finished_at = CASE WHEN o.outcome <> 'PENDING' THEN now() END
+                  FROM o
+                 WHERE d.id = o.id AND d.attempts = o.attempt AND d.status = 'PENDING'
+                RETURNING d.id)
+            INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, error)
+            SELECT o.id, o.attempt, o.attempted_at, o.status_code, o.latency_ms, o.error
+              FROM o JOIN updated ON updated.id = o.id
+            ON CONFLICT DO NOTHING""";
+    /** Endpoint health: a success clears the failing streak; 410 or a streak longer than disable-after disables. */
+    private static final String ENDPOINT_HEALTH = """
+            UPDATE webhook_subscriptions s
+               SET failing_since = CASE WHEN x.ok THEN NULL ELSE coalesce(s.failing_since, x.first_failure) END,
+                   enabled = s.enabled AND NOT (x.gone OR (NOT x.ok AND coalesce(s.failing_since, x.first_failure)
+                                                             <= now() - make_interval(secs => $5))),
+                   disabled_reason = CASE
+                       WHEN NOT s.enabled THEN s.disabled_reason
+                       WHEN x.gone THEN 'the endpoint answered 410 Gone'
+                       WHEN NOT x.ok AND coalesce(s.failing_since, x.first_failure) <= now() - make_interval(secs => $5)
+                           THEN 'every attempt failed since ' || to_char(coalesce(s.failing_since, x.first_failure)
+                                    AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                       ELSE s.disabled_reason END,
+                   updated_at = now()
+              FROM unnest($1::uuid[], $2::boolean[], $3::boolean[], $4::timestamptz[]) AS x(id, ok, gone, first_failure)
+             WHERE s.id = x.id AND (s.failing_since IS NOT NULL OR NOT x.ok OR x.gone)
+            RETURNING s.id, s.enabled, s.disabled_reason""";
+    private static final String PENDING = "SELECT count(*) FROM webhook_deliveries WHERE status = 'PENDING'";
+    private static final String PURGE = """
+            DELETE FROM webhook_deliveries WHERE id IN (
+                SELECT id FROM webhook_deliveries WHERE status <> 'PENDING'
+                   AND finished_at < now() - make_interval(secs => $1)
+                 LIMIT 5000 FOR UPDATE SKIP LOCKED)""";
+
+    private final Pool pool;
+
+    public DeliveryStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Claims up to {@code limit} due deliveries for {@code lease}. */
+    public Uni<List<DueDelivery>> claimDueDeliveries(int limit, Duration lease) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, lease.toSeconds())).map(rows -> {
+            List<DueDelivery> claimed = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                String previous = row.getString("previous_secret");
+                List<String> secrets = previous == null ? List.of(row.getString("secret"))
+                        : List.of(row.getString("secret"), previous);
+                claimed.add(new DueDelivery(row.getUUID("id"), row.getUUID("subscription_id"), row.getUUID("event_id"),
+                        row.getString("body"), row.getInteger("attempts"),
+                        row.getOffsetDateTime("event_created_at").toInstant(), row.getString("url"), secrets));
+            }
+            return claimed;
+        });
+    }
+
+    /** Writes the attempts and the deliveries' new state, and the endpoints' health, in one transaction. */
+    public Uni<Void> record(List<Attempt> attempts, Duration disableAfter) {
+        int n = attempts.size();
+        UUID[] ids = new UUID[n];
+        Integer[] numbers = new Integer[n];
+        OffsetDateTime[] attemptedAt = new OffsetDateTime[n];
+        Integer[] codes = new Integer[n];
+        Integer[] latencies = new Integer[n];
+        String[] errors = new String[n];
+        String[] outcomes = new String[n];
+        OffsetDateTime[] nextAt = new OffsetDateTime[n];
+        Map<UUID, boolean[]> health = new LinkedHashMap<>();
+        Map<UUID, Instant> firstFailure = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Attempt a = attempts.get(i);
+            ids[i] = a.deliveryId();
+            numbers[i] = a.attempt();
+            attemptedAt[i] = utc(a.attemptedAt());
+            codes[i] = a.statusCode();
+            latencies[i] = a.latencyMs();
+            errors[i] = a.error();
+            outcomes[i] = a.next().name();
+            nextAt[i] = utc(a.nextAttemptAt());
+            boolean[] okGone = health.computeIfAbsent(a.subscriptionId(), id -> new boolean[2]);
+            okGone[0] |= a.succeeded();
+            okGone[1] |= a.gone();
+            if (!a.succeeded()) {
+                firstFailure.merge(a.subscriptionId(), a.attemptedAt(), (x, y) -> x.isBefore(y) ? x : y);
+            }
+        }
+        UUID[] subscriptions = health.keySet().toArray(UUID[]::new);
+        Boolean[] ok = new Boolean[subscriptions.length];
+        Boolean[] gone = new Boolean[subscriptions.length];
+        OffsetDateTime[] failingFrom = new OffsetDateTime[subscriptions.length];
+        for (int i = 0; i < subscriptions.length; i++) {
+            ok[i] = health.get(subscriptions[i])[0];
+            gone[i] = health.get(subscriptions[i])[1];
+            failingFrom[i] = utc(firstFailure.get(subscriptions[i]));
+        }
+        Tuple outcome = Tuple.tuple().addArrayOfUUID(ids).addArrayOfInteger(numbers)
+                .addArrayOfOffsetDateTime(attemptedAt).addArrayOfInteger(codes).addArrayOfInteger(latencies)
+                .addArrayOfString(errors).addArrayOfString(outcomes).addArrayOfOffsetDateTime(nextAt);
+        Tuple endpoints = Tuple.tuple().addArrayOfUUID(subscriptions).addArrayOfBoolean(ok).addArrayOfBoolean(gone)
+                .addArrayOfOffsetDateTime(failingFrom).addLong(disableAfter.toSeconds());
+        return pool.withTransaction(tx -> tx.preparedQuery(RECORD).execute(outcome)
+                .chain(() -> tx.preparedQuery(ENDPOINT_HEALTH).execute(endpoints))
+                .invoke(rows -> rows.forEach(row -> {
+                    if (!row.getBoolean("enabled")) {
+                        LOG.warnf("webhook subscription %s disabled: %s", row.getUUID("id"),
+                                row.getString("disabled_reason"));
+                    }
+                })))
+                .replaceWithVoid();
+    }
+
+    public Uni<Long> pendingCount() {
+        return pool.preparedQuery(PENDING).execute().map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Deletes up to 5,000 finished deliveries older than {@code retention}; returns how many. */
+    public Uni<Integer> purgeFinished(Duration retention) {
+        return pool.preparedQuery(PURGE).execute(Tuple.of(retention.toSeconds())).map(rows -> rows.rowCount());
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

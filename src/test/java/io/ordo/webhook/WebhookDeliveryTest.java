@@ -1,0 +1,331 @@
+package io.ordo.webhook;
+
+import static io.ordo.support.Api.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.ordo.support.Api;
+import io.ordo.support.Db;
+import io.ordo.support.Ids;
+import io.ordo.support.Tokens;
+import io.ordo.support.WebhookReceiver;
+import io.ordo.support.WebhookReceiver.Answer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Deliveries to real HTTP receivers on loopback, against the real database: signatures checked by the receiver's own
+ * HMAC code, retries, timeouts, ordering per order, two workers on one database, 410 and Retry-After. The test profile
+ * allows http and loopback targets and pauses 200 ms between attempts (4 pauses, 5 attempts), timeout 2 s.
+ */
+@QuarkusTest
+class WebhookDeliveryTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    DeliveryStore store;
+    @Inject
+    Vertx vertx;
+    @Inject
+    MeterRegistry registry;
+
+    record Shop(String channel, String sku) {
+    }
+
+    static Shop shop(String prefix, int stock) {
+        String channel = Api.createChannel(Ids.unique(prefix));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("WSKU");
+        Api.setStock(sku, location, stock);
+        return new Shop(channel, sku);
+    }
+
+    /** Subscribes the receiver for the shop's channel; returns {id, secret}. */
+    static JsonPath subscribe(Shop shop, WebhookReceiver receiver, String... events) {
+        JsonPath created = as(Tokens.channel(shop.channel()))
+                .body(Map.of("url", receiver.url("/hooks/" + shop.channel()), "events", List.of(events)))
+                .post("/v1/webhooks").then().statusCode(201).extract().jsonPath();
+        receiver.verifyWith(created.getString("secret"));
+        return created;
+    }
+
+    static String placeOrder(Shop shop, String externalId) {
+        return as(Tokens.channel(shop.channel())).body(Api.order(externalId, shop.sku(), 1)).post("/v1/orders")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    static List<Map<String, Object>> deliveries(String webhook, String status) {
+        var request = as(Tokens.admin());
+        if (status != null) {
+            request = request.queryParam("status", status);
+        }
+        return request.get("/v1/webhooks/{id}/deliveries", webhook).then().statusCode(200).extract().path("items");
+    }
+
+    @Test
+    void everyEventIsPostedSignedWithTheDocumentedBody() {
+        Shop shop = shop("wh-body", 10);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            JsonPath webhook = subscribe(shop, receiver, "order.created", "order.status_changed");
+            String order = placeOrder(shop, "B-1");
+            as(Tokens.fulfillment()).body(Map.of("status", "PROCESSING")).post("/v1/orders/{id}/status", order)
+                    .then().statusCode(200);
+            as(Tokens.channel(shop.channel())).body(Map.of("reason", "test")).post("/v1/orders/{id}/cancel", order)
+                    .then().statusCode(200);
+
+            List<WebhookReceiver.Received> got = receiver.awaitReceived(r -> true, 2, WAIT);
+            assertEquals(2, got.size());
+            WebhookReceiver.Received created = got.get(0);
+            assertTrue(created.signatureValid(), "signature checked by the receiver's own HMAC");
+            assertTrue(created.signature().matches("v1,[A-Za-z0-9+/=]+"), created.signature());
+            assertTrue(Math.abs(Long.parseLong(created.timestamp()) - Instant.now().getEpochSecond()) < 60);
+            assertEquals(Db.strings("SELECT event_id::text FROM outbox WHERE aggregate_id = ?::uuid AND sequence = 1",
+                    order), List.of(created.id()));
+            var body = created.json();
+            assertEquals(Set.of("type", "timestamp", "sequence", "data"), body.fieldNames());
+            assertEquals("order.created", body.getString("type"));
+            assertEquals(1, body.getInteger("sequence"));
+            assertEquals(order, body.getJsonObject("data").getString("id"));
+            assertEquals("10.00", body.getJsonObject("data").getString("total"));
+            Instant.parse(body.getString("timestamp"));
+            assertEquals("order.status_changed", got.get(1).json().getString("type"));
+            assertEquals(2, got.get(1).json().getInteger("sequence"));
+            assertEquals("PROCESSING", got.get(1).json().getJsonObject("data").getString("status"));
+
+            // order.cancelled was not subscribed: no delivery for it, ever
+            Awaitility.await().during(Duration.ofMillis(500)).atMost(WAIT)
+                    .until(() -> receiver.received().size() == 2);
+            List<Map<String, Object>> log = deliveries(webhook.getString("id"), "DELIVERED");
+            assertEquals(2, log.size());
+            Map<String, Object> attempt = ((List<Map<String, Object>>) log.get(0).get("attempts")).get(0);
+            assertEquals(200, attempt.get("statusCode"));
+            assertNull(attempt.get("error"));
+            assertTrue(((Number) attempt.get("latencyMs")).intValue() >= 0);
+            assertTrue(registry.get("ordo.webhooks.deliveries").tag("outcome", "delivered").counter().count() >= 2);
+        }
+    }
+
+    @Test
+    void aDeliveryAnswered500Then500Then200IsDeliveredOnTheThirdAttemptWithTheSameId() {
+        Shop shop = shop("wh-retry", 10);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            AtomicInteger calls = new AtomicInteger();
+            receiver.answer(r -> Answer.status(calls.incrementAndGet() <= 2 ? 500 : 200));
+            JsonPath webhook = subscribe(shop, receiver, "order.created");
+            placeOrder(shop, "R-1");
+
+            List<WebhookReceiver.Received> got = receiver.awaitReceived(r -> r.answeredWith() == 200, 1, WAIT);
+            List<WebhookReceiver.Received> all = receiver.received();
+            assertEquals(List.of(500, 500, 200), all.stream().map(WebhookReceiver.Received::answeredWith).toList());
+            assertEquals(1, all.stream().map(WebhookReceiver.Received::id).distinct().count(), "one webhook-id");
+            assertTrue(all.stream().allMatch(WebhookReceiver.Received::signatureValid));
+            assertEquals(got.get(0).body(), all.get(0).body());
+
+            Awaitility.await().atMost(WAIT).until(() -> deliveries(webhook.getString("id"), "DELIVERED").size() == 1);
+            Map<String, Object> delivery = deliveries(webhook.getString("id"), null).get(0);
+            assertEquals(all.get(0).id(), delivery.get("webhookId"));
+            List<Map<String, Object>> attempts = (List<Map<String, Object>>) delivery.get("attempts");
+            assertEquals(List.of(1, 2, 3), attempts.stream().map(a -> a.get("attempt")).toList());
+            assertEquals(List.of(500, 500, 200), attempts.stream().map(a -> a.get("statusCode")).toList());
+            assertEquals("HTTP 500", attempts.get(0).get("error"));
+            assertNull(delivery.get("nextAttemptAt"));
+        }
+    }
+
+    @Test
+    void afterTheLastAttemptTheDeliveryIsFailedAndAManualRetrySendsItAgain() {
+        Shop shop = shop("wh-fail", 10);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.answer(r -> Answer.status(503));
+            JsonPath webhook = subscribe(shop, receiver, "order.created");
+            placeOrder(shop, "F-1");
+            Awaitility.await().atMost(WAIT).until(() -> deliveries(webhook.getString("id"), "FAILED").size() == 1);
+            assertEquals(5, receiver.received().size(), "1 attempt + 4 retries of the test schedule");
+            Map<String, Object> failed = deliveries(webhook.getString("id"), "FAILED").get(0);
+            assertEquals(5, ((List<?>) failed.get("attempts")).size());
+            assertEquals(0, deliveries(webhook.getString("id"), "PENDING").size());
+
+            receiver.answer(r -> Answer.status(204));
+            as(Tokens.channel(shop.channel())).post("/v1/webhooks/{id}/deliveries/{d}/retry", webhook.getString("id"),
+                    failed.get("id")).then().statusCode(202);
+            Awaitility.await().atMost(WAIT).until(() -> deliveries(webhook.getString("id"), "DELIVERED").size() == 1);
+            assertEquals(6, receiver.received().size());
+            assertEquals(1, receiver.received().stream().map(WebhookReceiver.Received::id).distinct().count());
+        }
+    }
+
+    @Test
+    void aReceiverThatNeverAnswersDoesNotHoldTheWorkerBeyondTheTimeout() {
+        Shop slow = shop("wh-slow", 10);
+        Shop fast = shop("wh-fast", 10);
+        try (WebhookReceiver hanging = WebhookReceiver.start(); WebhookReceiver healthy = WebhookReceiver.start()) {
+            hanging.answer(r -> Answer.after(Duration.ofSeconds(20), 200));
+            JsonPath stuck = subscribe(slow, hanging, "order.created");
+            subscribe(fast, healthy, "order.created");
+            long start = System.nanoTime();
+            placeOrder(slow, "S-1");
+            placeOrder(fast, "Q-1");
+            // the other endpoint is served meanwhile
+            healthy.awaitReceived(r -> true, 1, Duration.ofSeconds(5));
+            // the first attempt is written as a timeout after about 2 s (the test timeout), long before 20 s
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                List<Map<String, Object>> log = deliveries(stuck.getString("id"), null);
+                return !log.isEmpty() && !((List<?>) log.get(0).get("attempts")).isEmpty();
+            });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds < 8, "timeout written after " + seconds + " s");
+            Map<String, Object> first = ((List<Map<String, Object>>) deliveries(stuck.getString("id"), null).get(0)
+                    .get("attempts")).get(0);
+            assertNull(first.get("statusCode"));
+            assertTrue(((String) first.get("error")).startsWith("timeout"), (String) first.get("error"));
+            int latency = ((Number) first.get("latencyMs")).intValue();
+            assertTrue(latency >= 1900 && latency < 4000, "latency " + latency);
+            as(Tokens.admin()).body(Map.of("enabled", false)).patch("/v1/webhooks/{id}", stuck.getString("id"))
+                    .then().statusCode(200);
+        }
+    }
+
+    @Test
+    void eventsOfOneOrderArriveInSequenceOrderEvenWhenAnEarlierOneIsRetried() {
+        Shop shop = shop("wh-order", 100);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            Map<String, AtomicInteger> firstFailures = new ConcurrentHashMap<>();
+            // slow, and the first attempt of every order.created fails: the later events must wait for it
+            receiver.answer(r -> {
+                boolean created = r.body().contains("\"order.created\"");
+                if (created && firstFailures.computeIfAbsent(r.id(), k -> new AtomicInteger()).getAndIncrement() == 0) {
+                    return Answer.after(Duration.ofMillis(30), 500);
+                }
+                return Answer.after(Duration.ofMillis(30), 200);
+            });
+            subscribe(shop, receiver, "order.created", "order.status_changed", "order.cancelled");
+            List<String> orders = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String order = placeOrder(shop, "O-" + i);
+                orders.add(order);
+                as(Tokens.fulfillment()).body(Map.of("status", "PROCESSING")).post("/v1/orders/{id}/status", order)
+                        .then().statusCode(200);
+                as(Tokens.channel(shop.channel())).body(Map.of("reason", "r")).post("/v1/orders/{id}/cancel", order)
+                        .then().statusCode(200);
+            }
+            receiver.awaitReceived(r -> r.answeredWith() == 200, 24, Duration.ofSeconds(60));
+            Map<String, List<Integer>> byOrder = new HashMap<>();
+            for (WebhookReceiver.Received r : receiver.received()) {
+                var json = r.json();
+                byOrder.computeIfAbsent(json.getJsonObject("data").getString("id"), k -> new ArrayList<>())
+                        .add(json.getInteger("sequence"));
+            }
+            for (String order : orders) {
+                // every request of an order, successful or not, in order: 1 (500), 1, 2, 3
+                assertEquals(List.of(1, 1, 2, 3), byOrder.get(order), order);
+            }
+        }
+    }
+
+    @Test
+    void twoWorkersOnOneDatabaseNeverSendADeliveryTwice() {
+        Shop shop = shop("wh-race", 1000);
+        DeliveryWorker second = new DeliveryWorker(store, vertx, new WebhookUrlGuard(true, true), registry,
+                new DeliveryWorker.Settings(true, Duration.ofMillis(20), 7, 16, Duration.ofSeconds(2),
+                        List.of(Duration.ofMillis(200)), Duration.ofDays(5), Duration.ofDays(7)),
+                Clock.systemUTC());
+        second.start();
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.answer(r -> Answer.after(Duration.ofMillis(5), 200));
+            JsonPath webhook = subscribe(shop, receiver, "order.created", "order.status_changed");
+            int orders = 60;
+            for (int i = 0; i < orders; i++) {
+                String order = placeOrder(shop, "W-" + i);
+                as(Tokens.fulfillment()).body(Map.of("status", "PROCESSING")).post("/v1/orders/{id}/status", order)
+                        .then().statusCode(200);
+            }
+            receiver.awaitReceived(r -> true, 2 * orders, Duration.ofSeconds(60));
+            Awaitility.await().during(Duration.ofSeconds(1)).atMost(WAIT)
+                    .until(() -> receiver.received().size() == 2 * orders);
+            Map<String, Long> perId = receiver.received().stream()
+                    .collect(Collectors.groupingBy(WebhookReceiver.Received::id, Collectors.counting()));
+            assertEquals(2 * orders, perId.size());
+            assertTrue(perId.values().stream().allMatch(n -> n == 1), "no webhook-id twice: " + perId);
+            assertEquals(0, Db.count("SELECT count(*) FROM webhook_deliveries WHERE subscription_id = ?::uuid "
+                    + "AND (attempts <> 1 OR status <> 'DELIVERED')", webhook.getString("id")));
+            assertEquals(2 * orders, Db.count("SELECT count(*) FROM webhook_attempts a JOIN webhook_deliveries d "
+                    + "ON d.id = a.delivery_id WHERE d.subscription_id = ?::uuid", webhook.getString("id")));
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
+    void a410DisablesTheEndpointAndA429sRetryAfterIsHonoured() {
+        Shop gone = shop("wh-gone", 10);
+        Shop busy = shop("wh-busy", 10);
+        try (WebhookReceiver goneReceiver = WebhookReceiver.start(); WebhookReceiver busyReceiver = WebhookReceiver.start()) {
+            goneReceiver.answer(r -> Answer.status(410));
+            JsonPath disabled = subscribe(gone, goneReceiver, "order.created");
+            placeOrder(gone, "G-1");
+            Awaitility.await().atMost(WAIT).until(() -> !as(Tokens.admin())
+                    .get("/v1/webhooks/{id}", disabled.getString("id")).then().extract().<Boolean> path("enabled"));
+            assertTrue(as(Tokens.admin()).get("/v1/webhooks/{id}", disabled.getString("id")).then().extract()
+                    .<String> path("disabledReason").contains("410"));
+            assertEquals(1, deliveries(disabled.getString("id"), "FAILED").size());
+            placeOrder(gone, "G-2");
+            Awaitility.await().during(Duration.ofMillis(800)).atMost(WAIT).until(() -> goneReceiver.received().size() == 1);
+
+            AtomicInteger calls = new AtomicInteger();
+            busyReceiver.answer(r -> calls.incrementAndGet() == 1 ? new Answer(429, Duration.ZERO, "2")
+                    : Answer.status(200));
+            subscribe(busy, busyReceiver, "order.created");
+            placeOrder(busy, "T-1");
+            List<WebhookReceiver.Received> got = busyReceiver.awaitReceived(r -> r.answeredWith() == 200, 1, WAIT);
+            Duration waited = Duration.between(busyReceiver.received().get(0).at(), got.get(0).at());
+            assertTrue(waited.toMillis() >= 1900, "Retry-After 2 s honoured, waited " + waited.toMillis() + " ms");
+        }
+    }
+
+    @Test
+    void anEndpointFailingLongerThanDisableAfterIsDisabled() {
+        Shop shop = shop("wh-stale", 10);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.answer(r -> Answer.status(500));
+            JsonPath webhook = subscribe(shop, receiver, "order.created");
+            // the endpoint has been failing for 6 days already (default disable-after: 5 days)
+            Db.exec("UPDATE webhook_subscriptions SET failing_since = now() - interval '6 days' WHERE id = ?::uuid",
+                    java.util.UUID.fromString(webhook.getString("id")));
+            placeOrder(shop, "D-1");
+            Awaitility.await().atMost(WAIT).until(() -> !as(Tokens.admin())
+                    .get("/v1/webhooks/{id}", webhook.getString("id")).then().extract().<Boolean> path("enabled"));
+            String reason = as(Tokens.admin()).get("/v1/webhooks/{id}", webhook.getString("id")).then().extract()
+                    .path("disabledReason");
+            assertTrue(reason.startsWith("every attempt failed since"), reason);
+            // re-enabling clears the streak and sends what was waiting
+            receiver.answer(r -> Answer.status(200));
+            as(Tokens.channel(shop.channel())).body(Map.of("enabled", true))
+                    .patch("/v1/webhooks/{id}", webhook.getString("id")).then().statusCode(200)
+                    .body("disabledReason", org.hamcrest.Matchers.nullValue());
+            Awaitility.await().atMost(WAIT).until(() -> deliveries(webhook.getString("id"), "DELIVERED").size() == 1);
+            assertFalse(Db.strings("SELECT failing_since::text FROM webhook_subscriptions WHERE id = ?::uuid",
+                    java.util.UUID.fromString(webhook.getString("id"))).stream().anyMatch(java.util.Objects::nonNull));
+        }
+    }
+}
