@@ -32,6 +32,11 @@ import io.ordo.order.PlaceOrders;
 import io.ordo.order.ReturnView;
 import io.ordo.order.ShipmentView;
 import io.ordo.order.ShippingAddress;
+import io.ordo.webhook.CreateWebhook;
+import io.ordo.webhook.DeliveryView;
+import io.ordo.webhook.SecretView;
+import io.ordo.webhook.UpdateWebhook;
+import io.ordo.webhook.WebhookView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -49,6 +54,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         PlaceOrderLine.class, PlaceOrders.class, ShippingAddress.class,
         CreateShipment.class, UnitLine.class, RequestReturn.class, ReceiveReturn.class, ReceiveReturn.Line.class,
         RefundReturn.class, ShipmentView.class, ShipmentView.Line.class, ReturnView.class, ReturnView.Line.class,
+        CreateWebhook.class, UpdateWebhook.class, WebhookView.class, SecretView.class, DeliveryView.class,
+        DeliveryView.Attempt.class,
         Problem.class, Problem.FieldError.class, Items.class })
 final class JsonTypes {
     private JsonTypes() {
