@@ -19,7 +19,10 @@
 #      (unique externalId and Idempotency-Key; 1-3 lines over SKU-1..N) or, for BENCH_HOLD_SHARE of them, a
 #      POST /v1/holds with a BENCH_HOLD_TTL (2 s) lifetime, so that the sweepers of every instance race for them.
 #      A request whose instance died is sent again, same key and body, to another one (409 request-in-flight:
-#      again after 1 s). With --kill: SIGKILL to instance BENCH_KILL_INSTANCE (2) at BENCH_KILL_AT (0.4) of the run.
+#      again after 1 s). With --kill: SIGKILL to instance BENCH_KILL_INSTANCE (2) at BENCH_KILL_AT (0.4) of the run;
+#      BENCH_KILL_INSTANCE=relay kills the instance whose outbox relay holds the relay lock at that moment while
+#      events are unpublished (found through pg_locks and ss): most likely a relay in the middle of a batch, the
+#      case that can produce duplicate events on AMQP.
 #   6. waits until the outbox is empty (relays of the survivors), the holds of the run have expired and the
 #      consumer has every event of the run (up to BENCH_SETTLE_TIMEOUT, 90 s), then stops the consumer
 #   7. checks, PASS / FAIL per line: bench/check-invariants.sh (stock: 0 <= reserved <= on_hand, reserved = open
@@ -32,7 +35,7 @@
 #
 # Environment: BENCH_CONNS (64), BENCH_WARMUP (e.g. 10s: unmeasured load first; default none), BENCH_MODE
 # (uniform | hot), BENCH_SKUS (10000), BENCH_HOLD_SHARE (0.05), BENCH_HOLD_TTL (2), BENCH_KILL_AT (0.4),
-# BENCH_KILL_INSTANCE (2), BENCH_BASE_PORT (8101), BENCH_IN_FLIGHT_LEASE (5s), BENCH_SETTLE_TIMEOUT (90),
+# BENCH_KILL_INSTANCE (2 | relay), BENCH_BASE_PORT (8101), BENCH_IN_FLIGHT_LEASE (5s), BENCH_SETTLE_TIMEOUT (90),
 # ORDO_DB_NAME (ordo_multi), ORDO_AMQP_PORT (5677), JAVA_HOME / JAVA (java), JAVA_OPTS (after -Xmx256m),
 # BENCH_READY_TIMEOUT (240 s for all instances to be ready).
 set -euo pipefail
@@ -75,7 +78,8 @@ JAVA="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
 JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 if [ "$KILL" = 1 ]; then
   [ "$N" -ge 2 ] || die "--kill needs at least 2 instances"
-  [ "$KILL_INSTANCE" -ge 1 ] && [ "$KILL_INSTANCE" -le "$N" ] || die "BENCH_KILL_INSTANCE must be 1..$N"
+  [ "$KILL_INSTANCE" = relay ] || { [[ "$KILL_INSTANCE" =~ ^[1-9]$ ]] && [ "$KILL_INSTANCE" -le "$N" ]; } \
+    || die "BENCH_KILL_INSTANCE must be 1..$N or relay"
 fi
 
 command -v node >/dev/null || die "node is required"
@@ -178,6 +182,23 @@ if [ -n "${BENCH_WARMUP:-}" ]; then
   grep -E '^(orders/s|refused)' "$OUT/warmup.txt" | sed 's/^/  warm-up: /' | tee -a "$SUMMARY"
 fi
 
+# Which instance's relay holds the outbox relay's advisory lock (OutboxRelay.RELAY_LOCK, 0x6f72646f) now, while
+# unpublished rows exist (so it is most likely relaying a batch, not just polling an empty outbox): the client port
+# of the PostgreSQL session holding the lock, then the instance owning that socket (ss). Prints 1..N.
+relay_holder() {
+  local cport pid i
+  cport="$(psql -qtAX -c "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND l.classid = 0 AND l.objid = 1869767791 AND l.granted
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) LIMIT 1")"
+  [ -n "$cport" ] || return 1
+  pid="$(ss -Htnp "( sport = :$cport )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)"
+  for i in $(seq 1 "$N"); do
+    [ "${PIDS[$((i - 1))]}" = "$pid" ] && { echo "$i"; return 0; }
+  done
+  return 1
+}
+
 load_from=$SECONDS
 la_before="$(loadavg)"
 node "$HERE/multi-load.mjs" "${load_args[@]}" --duration "$SECS" --run-id "$RUN_ID" --out "$OUT/load" \
@@ -187,11 +208,23 @@ KILLED_AT=""
 if [ "$KILL" = 1 ]; then
   kill_after=$(awk -v s="$SECS" -v f="$KILL_AT" 'BEGIN { printf "%.1f", s * f }')
   sleep "$kill_after"
-  victim="${PIDS[$((KILL_INSTANCE - 1))]}"
-  kill -KILL "$victim" 2>/dev/null || die "instance $KILL_INSTANCE (pid $victim) was not running at the kill"
+  victim_i="$KILL_INSTANCE"
+  how="instance $KILL_INSTANCE"
+  if [ "$KILL_INSTANCE" = relay ]; then
+    # the instance whose relay holds the outbox lock right now (kill it in the middle of a batch)
+    victim_i=""
+    for _ in $(seq 1 100); do
+      victim_i="$(relay_holder)" && break
+      sleep 0.03
+    done
+    if [ -n "$victim_i" ]; then how="instance $victim_i (its relay held the outbox lock with events unpublished: most likely mid-batch)"
+    else victim_i=2; how="instance 2 (no relay held the outbox lock within 3 s)"; fi
+  fi
+  victim="${PIDS[$((victim_i - 1))]}"
+  kill -KILL "$victim" 2>/dev/null || die "instance $victim_i (pid $victim) was not running at the kill"
   { wait "$victim"; } 2>/dev/null || true   # reap it here, without bash's "Killed" job notice
   KILLED_AT="$(date -u +%H:%M:%S.%3N)"
-  say "kill            SIGKILL to instance $KILL_INSTANCE (pid $victim, :$((BASE_PORT + KILL_INSTANCE - 1))) at ${kill_after} s into the run ($KILLED_AT UTC)"
+  say "kill            SIGKILL to $how, pid $victim, :$((BASE_PORT + victim_i - 1)), at ${kill_after} s into the run ($KILLED_AT UTC)"
 fi
 set +e
 wait "$LOAD_PID"
