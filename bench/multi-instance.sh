@@ -93,7 +93,8 @@ for i in $(seq 1 "$N"); do
 done
 
 STAMP="$(date +%Y%m%d-%H%M%S)"
-OUT="$HERE/results/multi-$STAMP-n$N$([ "$KILL" = 1 ] && echo -kill)"
+OUT="$HERE/results/multi-$STAMP-n$N"
+[ "$KILL" = 1 ] && OUT="$OUT-kill"
 mkdir -p "$OUT"
 SUMMARY="$OUT/summary.txt"
 say() { echo "$*" | tee -a "$SUMMARY"; }
@@ -304,6 +305,9 @@ tee -a "$SUMMARY" <<<"$run_out"
 say "SKIP (5) webhook deliveries (no delivery sent twice by worker races): the webhook feature is not on this branch; the check is added here when webhooks land"
 
 fails=$(grep -c '^FAIL' "$SUMMARY" || true)
+ml="$(grep '^MULTI_LOAD' "$OUT/load.txt" | head -n 1)"
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$ml"; }
+say "RESULT_MULTI instances=$N kill=$KILL concurrency=$CONNS duration_s=$(field duration_s) orders_per_s=$(field orders_per_s) p50_ms=$(field p50_ms) p99_ms=$(field p99_ms) loadavg_start=${la_before%% *} loadavg_end=${la_after%% *} checks_failed=$fails"
 if [ "$stock_rc" -ne 0 ] || [ "$run_rc" -ne 0 ] || [ "$fails" -gt 0 ]; then
   [ "$run_rc" -ne 0 ] && say "FAIL multi-invariants.sql stopped with an error (psql exit $run_rc)"
   say "RESULT FAIL ($fails failing checks)   output: ${OUT#"$ROOT"/}"
