@@ -213,11 +213,14 @@ const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, M
 
 async function main() {
   const from = Date.now();
+  const cpu0 = process.cpuUsage();
   stopAt = from + duration * 1000;
   measuring = true;
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
   const lastIssue = stopAt;
   const to = Date.now();
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   const secs = (lastIssue - from) / 1000;
   await Promise.all([ordersOut, holdsOut, givenUpOut].map((s) => new Promise((r) => s.end(r))));
   latencies.sort((a, b) => a - b);
@@ -229,7 +232,7 @@ async function main() {
     drain_s: (to - lastIssue) / 1000, accepted, orders_per_s: perS, p50_ms: pct(latencies, 50),
     p90_ms: pct(latencies, 90), p99_ms: pct(latencies, 99), max_ms: latencies[latencies.length - 1] || 0,
     ...stats, perInstance: instances.map((x) => ({ url: x.url.href, sent: x.sent, ok: x.ok, netErrors: x.netErrors })),
-    from_ms: from, to_ms: to,
+    from_ms: from, to_ms: to, client_cpu_s: cpuS,
   };
   fs.writeFileSync(`${opts.out}/summary.json`, JSON.stringify(summary, null, 2));
   const f = (x) => x.toFixed(1);
@@ -240,8 +243,9 @@ async function main() {
   console.log(`retries         ${stats.retriedRequests} requests retried; ${stats.netErrors} connection errors, ${stats.inFlight409} x 409 request-in-flight`);
   console.log(`refused         shortage ${stats.shortage}, other errors ${stats.errors}, given up ${stats.givenUp}   [by status: ${Object.entries(stats.byStatus).map(([k, v]) => `${k}: ${v}`).join(', ')}]`);
   for (const s of stats.errorSamples) console.log(`sample error    ${s}`);
+  console.log(`client CPU      ${cpuS.toFixed(1)} s of CPU for ${((to - from) / 1000).toFixed(1)} s (${(100 * cpuS / ((to - from) / 1000)).toFixed(0)} % of one core: what this load generator takes from the service)`);
   console.log(`per instance    ${instances.map((x) => `${x.url.host} sent ${x.sent} ok ${x.ok} net-errors ${x.netErrors}`).join(' | ')}`);
-  console.log(`MULTI_LOAD instances=${urls.length} concurrency=${concurrency} mode=${opts.mode} duration_s=${secs.toFixed(2)} accepted=${accepted} orders_per_s=${f(perS)} p50_ms=${f(summary.p50_ms)} p99_ms=${f(summary.p99_ms)} holds=${stats.holdsCreated + stats.holdsReplayed} net_errors=${stats.netErrors} in_flight_409=${stats.inFlight409} errors=${stats.errors} given_up=${stats.givenUp} run=${runId}`);
+  console.log(`MULTI_LOAD instances=${urls.length} concurrency=${concurrency} mode=${opts.mode} duration_s=${secs.toFixed(2)} accepted=${accepted} orders_per_s=${f(perS)} p50_ms=${f(summary.p50_ms)} p99_ms=${f(summary.p99_ms)} holds=${stats.holdsCreated + stats.holdsReplayed} net_errors=${stats.netErrors} in_flight_409=${stats.inFlight409} errors=${stats.errors} given_up=${stats.givenUp} client_cpu_pct=${(100 * cpuS / ((to - from) / 1000)).toFixed(0)} run=${runId}`);
   for (const x of instances) x.agent.destroy();
 }
 process.on('SIGTERM', () => { stopAt = 0; });
