@@ -200,6 +200,16 @@ relay_holder() {
   return 1
 }
 
+# CPU accounting for the run: clock ticks of a process (utime + stime), and of the whole machine (busy, total).
+HZ="$(getconf CLK_TCK)"
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
+BROKER_PID="$(cat "$ROOT/.local/broker/data/artemis.pid" 2>/dev/null || echo 0)"
+declare -a T0=()
+for pid in "${PIDS[@]}"; do T0+=("$(proc_ticks "$pid")"); done
+broker_t0="$(proc_ticks "$BROKER_PID")"
+read -r busy0 total0 < <(machine_ticks)
+
 load_from=$SECONDS
 la_before="$(loadavg)"
 node "$HERE/multi-load.mjs" "${load_args[@]}" --duration "$SECS" --run-id "$RUN_ID" --out "$OUT/load" \
@@ -233,9 +243,17 @@ load_rc=$?
 set -e
 LOAD_PID=""
 la_after="$(loadavg)"
+read -r busy1 total1 < <(machine_ticks)
+cpu_line="$(for i in $(seq 1 "$N"); do
+  pid="${PIDS[$((i - 1))]}"
+  if [ -r "/proc/$pid/stat" ]; then printf 'instance %d %.1f s, ' "$i" "$(awk -v a="$(proc_ticks "$pid")" -v b="${T0[$((i - 1))]}" -v hz="$HZ" 'BEGIN { print (a - b) / hz }')"
+  else printf 'instance %d killed, ' "$i"; fi
+done)"
+broker_s="$(awk -v a="$(proc_ticks "$BROKER_PID")" -v b="$broker_t0" -v hz="$HZ" 'BEGIN { printf "%.1f", (a - b) / hz }')"
 cat "$OUT/load.txt" | tee -a "$SUMMARY"
 [ "$load_rc" -eq 0 ] || die "the load generator failed (exit $load_rc)"
 say "load average    $la_before at the start of the run, $la_after at its end"
+say "cpu in the run  machine $(awk -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) -v n="$(nproc)" 'BEGIN { printf "%.0f %% busy of %d cores", t ? 100 * b / t : 0, n }'); ${cpu_line}broker $broker_s s (CPU seconds; the load generator's own share is its 'client CPU' line; the rest is PostgreSQL and everything else on the machine)"
 # WARN/ERROR lines of an instance's log, without Micrometer's start-up notice about a gauge registered twice
 warns() { grep 'WARN\|ERROR' "$OUT/instance-$1.log" | grep -vc 'has been already registered' || true; }
 for i in $(seq 1 "$N"); do
