@@ -259,7 +259,11 @@ warns() { grep 'WARN\|ERROR' "$OUT/instance-$1.log" | grep -vc 'has been already
 for i in $(seq 1 "$N"); do
   pid="${PIDS[$((i - 1))]}"
   if [ -r "/proc/$pid/status" ]; then
-    say "instance $i      $(awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { printf "RSS %.0f MB (peak %.0f MB)", r / 1024, h / 1024 }' "/proc/$pid/status"), $(warns "$i") WARN/ERROR log lines"
+    # orders per database call of the intake batcher (Micrometer summary, warm-up included)
+    batch="$(curl -s -m 5 "http://127.0.0.1:$((BASE_PORT + i - 1))/q/metrics" \
+      | awk '/^ordo_intake_batch_size_sum/ { s = $2 } /^ordo_intake_batch_size_count/ { c = $2 }
+             END { if (c > 0) printf "%.1f orders per intake batch (%d batches)", s / c, c; else printf "intake batch size n/a" }')"
+    say "instance $i      $batch, $(awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { printf "RSS %.0f MB (peak %.0f MB)", r / 1024, h / 1024 }' "/proc/$pid/status"), $(warns "$i") WARN/ERROR log lines"
   else
     say "instance $i      gone (killed), $(warns "$i") WARN/ERROR log lines before"
   fi
