@@ -244,6 +244,11 @@ set -e
 LOAD_PID=""
 la_after="$(loadavg)"
 read -r busy1 total1 < <(machine_ticks)
+inst_ticks=0
+for i in $(seq 1 "$N"); do
+  t="$(proc_ticks "${PIDS[$((i - 1))]}")"
+  [ "$t" != 0 ] && inst_ticks=$((inst_ticks + t - T0[i - 1]))
+done
 cpu_line="$(for i in $(seq 1 "$N"); do
   pid="${PIDS[$((i - 1))]}"
   if [ -r "/proc/$pid/stat" ]; then printf 'instance %d %.1f s, ' "$i" "$(awk -v a="$(proc_ticks "$pid")" -v b="${T0[$((i - 1))]}" -v hz="$HZ" 'BEGIN { print (a - b) / hz }')"
@@ -253,6 +258,8 @@ broker_s="$(awk -v a="$(proc_ticks "$BROKER_PID")" -v b="$broker_t0" -v hz="$HZ"
 cat "$OUT/load.txt" | tee -a "$SUMMARY"
 [ "$load_rc" -eq 0 ] || die "the load generator failed (exit $load_rc)"
 say "load average    $la_before at the start of the run, $la_after at its end"
+accepted_n="$(sed -n 's/^MULTI_LOAD .* accepted=\([0-9]*\) .*/\1/p' "$OUT/load.txt")"
+say "cpu per order   $(awk -v t="$inst_ticks" -v hz="$HZ" -v n="${accepted_n:-0}" 'BEGIN { printf "%.2f ms", n ? 1000 * t / hz / n : 0 }') of service CPU (all surviving instances together) per accepted order"
 say "cpu in the run  machine $(awk -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) -v n="$(nproc)" 'BEGIN { printf "%.0f %% busy of %d cores", t ? 100 * b / t : 0, n }'); ${cpu_line}broker $broker_s s (CPU seconds; the load generator's own share is its 'client CPU' line; the rest is PostgreSQL and everything else on the machine)"
 # WARN/ERROR lines of an instance's log, without Micrometer's start-up notice about a gauge registered twice
 warns() { grep 'WARN\|ERROR' "$OUT/instance-$1.log" | grep -vc 'has been already registered' || true; }

@@ -12,6 +12,9 @@
 -- run_start: the database's now() before the first request (warm-up included); outbox_from: max(outbox.id) then.
 \set ON_ERROR_STOP 1
 \pset footer off
+ANALYZE run_orders;
+ANALYZE run_holds;
+ANALYZE received;
 
 -- (2) every order the client saw accepted is in the database, with its externalId --------------------------------
 SELECT count(*) AS client_orders, count(DISTINCT order_id) AS client_distinct FROM run_orders \gset
@@ -50,13 +53,20 @@ SELECT '   not confirmed to the client: ' || o.id || ' ' || o.external_id || ' c
    AND NOT EXISTS (SELECT 1 FROM run_orders r WHERE r.order_id = o.id) LIMIT 5;
 \endif
 
--- Every order of the run: exactly one order.created event, and open allocations covering every line.
-CREATE TEMP VIEW run_order_problems AS
-SELECT o.id, o.external_id,
-       (SELECT count(*) FROM outbox x WHERE x.aggregate_id = o.id AND x.type = 'order.created') AS created_events,
-       (SELECT coalesce(sum(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS ordered,
-       (SELECT coalesce(sum(quantity), 0) FROM allocations a WHERE a.owner_id = o.id AND a.released_at IS NULL) AS allocated
-  FROM orders o WHERE o.channel = 'bench-web' AND starts_with(o.external_id, :'run_prefix');
+-- Every order of the run: exactly one order.created event, and open allocations covering every line. (Aggregated
+-- joins, not correlated subqueries: outbox has no index on aggregate_id, and a run has tens of thousands of orders.)
+CREATE TEMP TABLE run_db_orders AS
+SELECT id, external_id FROM orders WHERE channel = 'bench-web' AND starts_with(external_id, :'run_prefix');
+CREATE TEMP TABLE run_order_problems AS
+WITH ev AS (SELECT aggregate_id, count(*) AS n FROM outbox WHERE id > :outbox_from AND type = 'order.created' GROUP BY 1),
+     ol AS (SELECT l.order_id, sum(l.quantity) AS q FROM order_lines l JOIN run_db_orders r ON r.id = l.order_id GROUP BY 1),
+     al AS (SELECT a.owner_id, sum(a.quantity) AS q FROM allocations a JOIN run_db_orders r ON r.id = a.owner_id
+             WHERE a.released_at IS NULL GROUP BY 1)
+SELECT r.id, r.external_id, coalesce(ev.n, 0) AS created_events, coalesce(ol.q, 0) AS ordered,
+       coalesce(al.q, 0) AS allocated
+  FROM run_db_orders r LEFT JOIN ev ON ev.aggregate_id = r.id LEFT JOIN ol ON ol.order_id = r.id
+  LEFT JOIN al ON al.owner_id = r.id;
+ANALYZE run_db_orders;
 SELECT count(*) AS bad FROM run_order_problems WHERE created_events <> 1 OR ordered <> allocated \gset
 SELECT CASE WHEN :bad = 0 THEN 'PASS' ELSE 'FAIL' END
        || ' (2d) every order of the run has exactly one order.created outbox event and open allocations = its line quantities: '
@@ -68,7 +78,8 @@ SELECT '   ' || id || ' ' || external_id || ': order.created events ' || created
 \endif
 
 -- (3) holds: every hold of the run expired once, by whichever instance's sweeper got it ---------------------------
-CREATE TEMP VIEW run_db_holds AS SELECT * FROM holds WHERE created_at >= :'run_start'::timestamptz;
+CREATE TEMP TABLE run_db_holds AS SELECT * FROM holds WHERE created_at >= :'run_start'::timestamptz;
+ANALYZE run_db_holds;
 SELECT count(*) AS db_holds,
        count(*) FILTER (WHERE status = 'EXPIRED') AS expired,
        count(*) FILTER (WHERE status = 'ACTIVE') AS active,
@@ -90,13 +101,17 @@ SELECT :overdue > 0 AS has_overdue \gset
 SELECT '   still ACTIVE: ' || id || ' expired at ' || expires_at FROM run_db_holds
  WHERE status = 'ACTIVE' AND expires_at < now() - make_interval(secs => :lag_s) LIMIT 5;
 \endif
-CREATE TEMP VIEW run_hold_problems AS
-SELECT h.id, h.status,
-       (SELECT count(*) FROM outbox x WHERE x.aggregate_id = h.id AND x.type = 'hold.expired') AS expired_events,
-       (SELECT coalesce(sum(quantity), 0) FROM hold_lines l WHERE l.hold_id = h.id) AS held,
-       (SELECT coalesce(sum(quantity), 0) FROM allocations a WHERE a.owner_id = h.id AND a.released_at IS NOT NULL) AS released,
-       (SELECT count(*) FROM allocations a WHERE a.owner_id = h.id AND a.released_at IS NULL) AS open_allocations
-  FROM run_db_holds h WHERE h.status = 'EXPIRED';
+CREATE TEMP TABLE run_hold_problems AS
+WITH ev AS (SELECT aggregate_id, count(*) AS n FROM outbox WHERE id > :outbox_from AND type = 'hold.expired' GROUP BY 1),
+     hl AS (SELECT l.hold_id, sum(l.quantity) AS q FROM hold_lines l JOIN run_db_holds h ON h.id = l.hold_id GROUP BY 1),
+     al AS (SELECT a.owner_id, sum(a.quantity) FILTER (WHERE a.released_at IS NOT NULL) AS released,
+                   count(*) FILTER (WHERE a.released_at IS NULL) AS open
+              FROM allocations a JOIN run_db_holds h ON h.id = a.owner_id GROUP BY 1)
+SELECT h.id, h.status, coalesce(ev.n, 0) AS expired_events, coalesce(hl.q, 0) AS held,
+       coalesce(al.released, 0) AS released, coalesce(al.open, 0) AS open_allocations
+  FROM run_db_holds h LEFT JOIN ev ON ev.aggregate_id = h.id LEFT JOIN hl ON hl.hold_id = h.id
+  LEFT JOIN al ON al.owner_id = h.id
+ WHERE h.status = 'EXPIRED';
 SELECT count(*) AS bad FROM run_hold_problems WHERE expired_events <> 1 OR held <> released OR open_allocations <> 0 \gset
 SELECT CASE WHEN :bad = 0 AND :expired > 0 THEN 'PASS' WHEN :expired = 0 THEN 'SKIP' ELSE 'FAIL' END
        || ' (3c) every EXPIRED hold of the run has exactly one hold.expired event and all its units released (once): '
