@@ -4,21 +4,43 @@
 //
 //   node bench/amqp-consume.mjs              until SIGTERM / SIGINT (bench/run-orders.sh with BENCH_DRAIN_EVENTS=1)
 //   node bench/amqp-consume.mjs --idle 5     exit once nothing arrived for 5 s (drain a backlog by hand)
+//   node bench/amqp-consume.mjs --ids FILE   also append every message's CloudEvent id (cloudEvents:id, else the
+//                                            AMQP message id) to FILE, one per line, duplicates included
+//                                            (bench/multi-instance.sh checks that every outbox event arrived)
 //
 // Environment: AMQP_HOST (127.0.0.1; loopback only), AMQP_PORT (5673), AMQP_USER (ordo), AMQP_PASSWORD (ordo),
 // BENCH_EVENTS_ADDRESS (ordo.order-events), BENCH_CREDIT (1000, the receiver's credit window).
 // Output on exit: "received N events in S s (R/s) ..." and one machine line "CONSUME received=.. secs=.. per_s=..".
+import fs from 'node:fs';
 import rhea from 'rhea';
 
 const env = (name, dflt) => (process.env[name] === undefined || process.env[name] === '' ? dflt : process.env[name]);
 const die = (msg) => { console.error(`bench/amqp-consume.mjs: ${msg}`); process.exit(2); };
 
 let idleS = 0;
+let idsFile = '';
 const args = process.argv.slice(2);
-if (args[0] === '--idle') {
-  idleS = Number(args[1]);
-  if (!(idleS > 0)) die('--idle needs a number of seconds');
-} else if (args.length) die('usage: node bench/amqp-consume.mjs [--idle SECONDS]');
+while (args.length) {
+  const flag = args.shift();
+  if (flag === '--idle') {
+    idleS = Number(args.shift());
+    if (!(idleS > 0)) die('--idle needs a number of seconds');
+  } else if (flag === '--ids' && args.length) {
+    idsFile = args.shift();
+  } else die('usage: node bench/amqp-consume.mjs [--idle SECONDS] [--ids FILE]');
+}
+// Ids are buffered and appended in chunks (a write per message would cost more than the AMQP work); flushed on exit.
+let idsBuffer = [];
+const flushIds = () => {
+  if (idsFile && idsBuffer.length) {
+    fs.appendFileSync(idsFile, `${idsBuffer.join('\n')}\n`);
+    idsBuffer = [];
+  }
+};
+if (idsFile) {
+  fs.writeFileSync(idsFile, '', { flag: 'a' });
+  setInterval(flushIds, 200).unref();
+}
 
 const host = env('AMQP_HOST', '127.0.0.1');
 if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host)) die(`AMQP_HOST must be a loopback address, got '${host}'`);
@@ -45,6 +67,7 @@ connection.open_receiver({
 function finish(code, why) {
   if (done) return;
   done = true;
+  flushIds();
   if (why) console.error(`bench/amqp-consume.mjs: ${why}`);
   const secs = first ? (last - first) / 1000 : 0;
   const rate = secs > 0 ? received / secs : 0;
@@ -71,6 +94,7 @@ container.on('message', (ctx) => {
   const props = ctx.message.application_properties || {};
   const type = props['cloudEvents:type'] || props.cloudEvents_type || '?';
   byType.set(type, (byType.get(type) || 0) + 1);
+  if (idsFile) idsBuffer.push(String(props['cloudEvents:id'] || props.cloudEvents_id || ctx.message.message_id || '?'));
   armIdle();
 });
 container.on('connection_error', (ctx) => finish(1, `connection error: ${JSON.stringify(ctx.connection.error || {})}`));
