@@ -70,6 +70,9 @@ KILL_AT="${BENCH_KILL_AT:-0.4}"
 KILL_INSTANCE="${BENCH_KILL_INSTANCE:-2}"
 BASE_PORT="${BENCH_BASE_PORT:-8101}"
 LEASE="${BENCH_IN_FLIGHT_LEASE:-5s}"
+WEBHOOK_PORT="${BENCH_RECEIVER_PORT:-18092}"
+# per-attempt timeout of webhook sends; a delivery claimed by a killed instance comes back after timeout + 30 s
+WEBHOOK_TIMEOUT="${BENCH_WEBHOOK_TIMEOUT:-5s}"
 SETTLE_TIMEOUT="${BENCH_SETTLE_TIMEOUT:-90}"
 READY_TIMEOUT="${BENCH_READY_TIMEOUT:-240}"
 DB="${ORDO_DB_NAME:-ordo_multi}"
@@ -114,9 +117,19 @@ psql -qtAX -c 'SELECT 1' >/dev/null || die "cannot connect to database $DB"
 declare -a PIDS=()
 CONSUMER_PID=""
 LOAD_PID=""
+RECEIVER_PID=""
+WEBHOOK_ID=""
+ADMIN_TOKEN=""
 cleanup() {
   local pid
   [ -n "$LOAD_PID" ] && kill -TERM "$LOAD_PID" 2>/dev/null || true
+  if [ -n "$WEBHOOK_ID" ]; then   # so that later runs do not keep retrying towards a receiver that is gone
+    for i in $(seq 1 "$N"); do
+      curl -s -o /dev/null -m 5 -X DELETE -H "Authorization: Bearer $ADMIN_TOKEN" \
+        "http://127.0.0.1:$((BASE_PORT + i - 1))/v1/webhooks/$WEBHOOK_ID" && break
+    done
+  fi
+  [ -n "$RECEIVER_PID" ] && kill -TERM "$RECEIVER_PID" 2>/dev/null || true
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
@@ -137,6 +150,7 @@ for i in $(seq 1 "$N"); do
   port=$((BASE_PORT + i - 1))
   # shellcheck disable=SC2086
   (cd "$ROOT/target/quarkus-app" && QUARKUS_HTTP_PORT="$port" ORDO_IDEMPOTENCY_IN_FLIGHT_LEASE="$LEASE" \
+     ORDO_WEBHOOKS_ALLOW_HTTP=true ORDO_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true ORDO_WEBHOOKS_TIMEOUT="$WEBHOOK_TIMEOUT" \
      exec "$JAVA" -Xmx256m ${JAVA_OPTS:-} -jar quarkus-run.jar) >"$OUT/instance-$i.log" 2>&1 &
   PIDS+=($!)
 done
@@ -158,6 +172,21 @@ ORDO_URL="http://127.0.0.1:$BASE_PORT" BENCH_SKUS="$SKUS" "$HERE/setup.sh" --if-
   || { cat "$OUT/setup.log" >&2; die "bench/setup.sh failed"; }
 BENCH_TOKEN="$(TOKEN_TTL=$((SECS + 3600)) "$ROOT/bin/token" ordo-channel bench-web)"
 export BENCH_TOKEN
+
+# A webhook endpoint for order.created and hold.expired of bench-web: a local receiver that checks every signature
+# with its own HMAC code and notes every webhook-id it receives twice (bench/webhook-receiver.py).
+python3 "$HERE/webhook-receiver.py" "$WEBHOOK_PORT" >"$OUT/receiver.log" 2>&1 &
+RECEIVER_PID=$!
+sleep 0.5
+kill -0 "$RECEIVER_PID" 2>/dev/null || { cat "$OUT/receiver.log" >&2; die "bench/webhook-receiver.py did not start on $WEBHOOK_PORT"; }
+ADMIN_TOKEN="$(TOKEN_TTL=$((SECS + 3600)) "$ROOT/bin/token" ordo-admin)"
+answer="$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"url\":\"http://127.0.0.1:$WEBHOOK_PORT/multi\",\"events\":[\"order.created\",\"hold.expired\"],\"channel\":\"bench-web\"}" \
+  "http://127.0.0.1:$BASE_PORT/v1/webhooks")"
+WEBHOOK_ID="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$answer")" \
+  || die "could not subscribe the webhook receiver: $answer"
+python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])' <<<"$answer" \
+  | curl -s -o /dev/null --data-binary @- "http://127.0.0.1:$WEBHOOK_PORT/secrets"
 
 # Where the run starts, in the database's terms: holds created from now, outbox rows after this id.
 IFS='|' read -r RUN_START OUTBOX_FROM < <(psql -qtAX -F '|' -c "SELECT now()::text, coalesce(max(id), 0) FROM outbox")
@@ -282,20 +311,22 @@ settle_from=$SECONDS
 q() { psql -qtAX -v ON_ERROR_STOP=1 "$@"; }
 while :; do
   state="$(q -c "SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL) || ' ' ||
-                        (SELECT count(*) FROM holds WHERE status = 'ACTIVE' AND created_at >= '$RUN_START')")"
-  read -r unpublished active <<<"$state"
+                        (SELECT count(*) FROM holds WHERE status = 'ACTIVE' AND created_at >= '$RUN_START') || ' ' ||
+                        (SELECT count(*) FROM webhook_deliveries WHERE subscription_id = '$WEBHOOK_ID'
+                            AND status = 'PENDING')")"
+  read -r unpublished active pending_hooks <<<"$state"
   # every run event among the received ids? (outbox event ids of the run that are not in the file)
   run_events=$(q -c "SELECT count(*) FROM outbox WHERE id > $OUTBOX_FROM")
   got=$(sort -u "$OUT/received-ids.txt" | wc -l)
-  if [ "$unpublished" = 0 ] && [ "$active" = 0 ] && [ "$got" -ge "$run_events" ]; then break; fi
+  if [ "$unpublished" = 0 ] && [ "$active" = 0 ] && [ "$got" -ge "$run_events" ] && [ "$pending_hooks" = 0 ]; then break; fi
   if [ $((SECONDS - settle_from)) -ge "$SETTLE_TIMEOUT" ]; then
-    say "settle          gave up after $SETTLE_TIMEOUT s: $unpublished unpublished, $active holds ACTIVE, $got distinct ids received for $run_events events"
+    say "settle          gave up after $SETTLE_TIMEOUT s: $unpublished unpublished, $active holds ACTIVE, $got distinct ids received for $run_events events, $pending_hooks webhook deliveries pending"
     break
   fi
   sleep 1
 done
 sleep 2   # a little more, so that late duplicates are counted too
-say "settle          $((SECONDS - settle_from)) s until the outbox was empty, the run's holds expired and its events received"
+say "settle          $((SECONDS - settle_from)) s until the outbox was empty, the run's holds expired, its events received and its webhooks delivered"
 kill -TERM "$CONSUMER_PID" 2>/dev/null || true
 wait "$CONSUMER_PID" 2>/dev/null || true
 CONSUMER_PID=""
@@ -331,7 +362,26 @@ run_out="$( {
 run_rc=$?
 set -e
 tee -a "$SUMMARY" <<<"$run_out"
-say "SKIP (5) webhook deliveries (no delivery sent twice by worker races): the webhook feature is not on this branch; the check is added here when webhooks land"
+# (5) webhooks: one delivery per event of the run, all delivered, every signature good, and no webhook-id received
+# twice except a delivery whose first send was cut by the kill (its claim came back after the lease, >= 20 s later);
+# two workers racing for one delivery would send it twice within moments.
+IFS='|' read -r wh_events wh_missing wh_delivered wh_other < <(q -F '|' -c "
+  SELECT count(*), count(*) FILTER (WHERE d.id IS NULL), count(*) FILTER (WHERE d.status = 'DELIVERED'),
+         count(*) FILTER (WHERE d.status <> 'DELIVERED')
+    FROM outbox o LEFT JOIN webhook_deliveries d ON d.event_id = o.event_id AND d.subscription_id = '$WEBHOOK_ID'
+   WHERE o.id > $OUTBOX_FROM AND o.type IN ('order.created', 'hold.expired') AND o.payload ->> 'channel' = 'bench-web'")
+stats_json="$(curl -s -m 5 "http://127.0.0.1:$WEBHOOK_PORT/stats")"
+dups_json="$(curl -s -m 5 "http://127.0.0.1:$WEBHOOK_PORT/duplicates")"
+read -r wh_unique wh_bad wh_dups wh_close <<<"$(python3 -c '
+import json, sys
+s, d = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(s["unique"], s["bad_signatures"], s["duplicates"], sum(1 for x in d if x["gap_s"] < 20))' "$stats_json" "$dups_json")"
+if [ "$wh_missing" = 0 ] && [ "$wh_other" = 0 ] && [ "$wh_events" -gt 0 ]; then r=PASS; else r=FAIL; fi
+say "$r (5a) webhook deliveries: $wh_events events of the run for the subscription, $wh_missing without a delivery, $wh_delivered DELIVERED, $wh_other not delivered"
+if [ "$wh_bad" = 0 ] && [ "$wh_unique" = "$wh_delivered" ]; then r=PASS; else r=FAIL; fi
+say "$r (5b) webhook receiver: $wh_unique distinct webhook-ids received for $wh_delivered delivered, $wh_bad bad signatures (checked with the receiver's own HMAC code)"
+if [ "$wh_close" = 0 ] && { [ "$KILL" = 1 ] || [ "$wh_dups" = 0 ]; }; then r=PASS; else r=FAIL; fi
+say "$r (5c) no webhook sent twice by racing workers: $wh_dups repeated receipts, $wh_close of them within 20 s of the first (a race); $([ "$KILL" = 1 ] && echo "repeats >= 20 s apart are sends of the killed instance, claimed again after its lease (at least once)" || echo "without a kill there must be none")"
 
 fails=$(grep -c '^FAIL' "$SUMMARY" || true)
 ml="$(grep '^MULTI_LOAD' "$OUT/load.txt" | head -n 1)"

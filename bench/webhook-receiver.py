@@ -5,7 +5,8 @@ code, and measures commit -> receipt latency from each body's "timestamp" (the e
     python3 bench/webhook-receiver.py PORT [SECRET ...]
 
 GET /stats returns JSON: received, unique ids, duplicates, bad signatures, requests/s between first and last,
-latency p50/p99/max in ms. POST /secrets with one secret per line adds secrets to verify with. GET /reset clears.
+latency p50/p99/max in ms. GET /duplicates lists every repeated (path, webhook-id) with the seconds between its first
+and its latest receipt. POST /secrets with one secret per line adds secrets to verify with. GET /reset clears.
 Listens on 127.0.0.1 only.
 """
 import asyncio
@@ -21,7 +22,7 @@ state = {}
 
 
 def reset():
-    state.update(received=0, ids=set(), duplicates=0, bad_signatures=0, unverified=0, latencies=[], first=None,
+    state.update(received=0, ids={}, repeats=[], duplicates=0, bad_signatures=0, unverified=0, latencies=[], first=None,
                  last=None)
 
 
@@ -53,7 +54,9 @@ def record(path, headers, body):
     key = (path, headers.get("webhook-id"))
     if key in state["ids"]:
         state["duplicates"] += 1
-    state["ids"].add(key)
+        state["repeats"].append({"path": path, "id": key[1], "gap_s": round(now - state["ids"][key], 3)})
+    else:
+        state["ids"][key] = now
     verdict = verify(headers, body)
     if verdict is False:
         state["bad_signatures"] += 1
@@ -100,6 +103,8 @@ async def handle(reader, writer):
                 secrets.extend(base64.b64decode(s[len("whsec_"):]) for s in body.decode().split() if s)
             elif method == "POST":
                 record(path, headers, body)
+            elif path == "/duplicates":
+                out = json.dumps(state["repeats"]).encode()
             elif path == "/stats":
                 out = json.dumps(stats()).encode()
             elif path == "/reset":
