@@ -29,6 +29,7 @@ import io.vertx.core.buffer.Buffer;
 public class CloudEventPublisher implements OutboxSink {
     public static final String SOURCE = "/ordo";
     public static final String TYPE_PREFIX = "io.ordo.";
+    static final int MAX_SENDS_PER_TURN = 100;
 
     private final MutinyEmitter<Buffer> events;
 
@@ -46,8 +47,13 @@ public class CloudEventPublisher implements OutboxSink {
     public Uni<Void> accept(List<OutboxEvent> batch) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (List<OutboxEvent> wave : waves(batch)) {
-            chain = chain.chain(() -> Uni.join().all(wave.stream().map(e -> events.sendMessage(toMessage(e))).toList())
-                    .andFailFast().replaceWithVoid());
+            // at most MAX_SENDS_PER_TURN encoded and handed over per event-loop turn, so that a relayed backlog does
+            // not hold the event loop (and the HTTP requests on it) for long; order is kept, chunks go one by one
+            for (int from = 0; from < wave.size(); from += MAX_SENDS_PER_TURN) {
+                List<OutboxEvent> chunk = wave.subList(from, Math.min(wave.size(), from + MAX_SENDS_PER_TURN));
+                chain = chain.chain(() -> Uni.join().all(chunk.stream().map(e -> events.sendMessage(toMessage(e))).toList())
+                        .andFailFast().replaceWithVoid());
+            }
         }
         return chain;
     }
