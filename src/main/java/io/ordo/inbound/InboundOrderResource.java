@@ -108,7 +108,7 @@ public class InboundOrderResource {
             PlaceOrder order = parse(payload);
             Caller shop = new Caller("inbound:" + channel, false, false, Optional.of(channel));
             return idempotency.once(shop, webhookId, "POST /v1/inbound/" + channel + "/orders", order,
-                    () -> intake.place(order, shop).map(view -> new StoredResponse(201, idempotency.write(view),
+                    claim -> intake.place(order, shop, claim).map(view -> new StoredResponse(201, idempotency.write(view),
                             MediaType.APPLICATION_JSON, Map.of(HttpHeaders.LOCATION, "/v1/orders/" + view.id(),
                                     HttpHeaders.ETAG, "\"" + view.version() + "\""))));
         });

@@ -3,6 +3,7 @@ package io.ordo.inventory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import io.ordo.common.HoldNotUsable;
 import io.ordo.common.InvalidRequest;
 import io.ordo.common.OrdoConfig;
 import io.ordo.common.ResourceNotFound;
+import io.ordo.common.idempotency.Claim;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +34,15 @@ public class HoldService {
     }
 
     public Uni<HoldView> create(PlaceHold request, Caller caller) {
+        return create(request, caller, Claim.none());
+    }
+
+    /**
+     * Creates a hold under an idempotency claim: the hold gets the claim's resource id, and if a hold with that id
+     * exists already (an earlier attempt of this request committed it, then its instance died before the key was
+     * completed), the answer is that hold as it is now instead of a second reservation.
+     */
+    public Uni<HoldView> create(PlaceHold request, Caller caller, Claim claim) {
         String channel;
         try {
             channel = caller.channelForWrite(request.channel());
@@ -40,20 +51,30 @@ public class HoldService {
         }
         Duration ttl = request.ttlSeconds() == null ? config.holds().defaultTtl()
                 : Duration.ofSeconds(request.ttlSeconds());
-        UUID id = UUID.randomUUID();
-        Instant expiresAt = Instant.now(clock).plus(ttl);
-        return holds.create(id, channel, request.lines(), expiresAt, caller.subject()).map(outcome -> {
-            switch (outcome.getString("outcome")) {
-                case "ACCEPTED":
-                    return view(id, channel, request, expiresAt, outcome);
-                case "SHORTAGE":
-                    throw new InsufficientStock(Shortage.fromJson(outcome.getJsonArray("shortages")));
-                case "UNKNOWN_CHANNEL":
-                    throw new InvalidRequest("channel", "no channel '" + channel + "' exists");
-                default:
-                    throw new IllegalStateException("unknown hold outcome " + outcome);
+        UUID id = claim.idOrRandom();
+        // to the microsecond, as PostgreSQL keeps it: the answer to the create is then the hold as GET (or a
+        // recovered retry) shows it
+        Instant expiresAt = Instant.now(clock).plus(ttl).truncatedTo(ChronoUnit.MICROS);
+        return holds.create(id, channel, request.lines(), expiresAt, caller.subject()).chain(outcome -> {
+            if ("EXISTS".equals(outcome.getString("outcome"))) {
+                return holds.findById(id).map(found -> found.orElseThrow(
+                        () -> new IllegalStateException("hold " + id + " reported existing but not found")));
             }
+            return Uni.createFrom().item(created(id, channel, request, expiresAt, outcome));
         });
+    }
+
+    private static HoldView created(UUID id, String channel, PlaceHold request, Instant expiresAt, JsonObject outcome) {
+        switch (outcome.getString("outcome")) {
+            case "ACCEPTED":
+                return view(id, channel, request, expiresAt, outcome);
+            case "SHORTAGE":
+                throw new InsufficientStock(Shortage.fromJson(outcome.getJsonArray("shortages")));
+            case "UNKNOWN_CHANNEL":
+                throw new InvalidRequest("channel", "no channel '" + channel + "' exists");
+            default:
+                throw new IllegalStateException("unknown hold outcome " + outcome);
+        }
     }
 
     public Uni<HoldView> get(UUID id, Caller caller) {

@@ -112,7 +112,7 @@ public class AmqpOrderIntake {
             return deadLetter(messageId, body, "channel: must not be null");
         }
         return idempotency.outcome(AMQP_CALLER, messageId, "AMQP ordo.orders.in", order,
-                () -> intake.place(order, AMQP_CALLER).map(view -> new StoredResponse(201, idempotency.write(view),
+                claim -> intake.place(order, AMQP_CALLER, claim).map(view -> new StoredResponse(201, idempotency.write(view),
                         "application/json", java.util.Map.of())))
                 .chain(outcome -> {
                     StoredResponse response = outcome.response();

@@ -7,8 +7,12 @@ import java.util.UUID;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** A validated order on its way into the database, with its id, channel and total settled. */
-record NewOrder(UUID id, String channel, PlaceOrder request, BigDecimal total, String actor) {
+/**
+ * A validated order on its way into the database, with its id, channel and total settled. {@code resume}: the id is
+ * an idempotency claim's that an earlier, crashed attempt may already have committed ({@code place_order} then
+ * answers DUPLICATE with this id instead of checking stock first).
+ */
+record NewOrder(UUID id, String channel, PlaceOrder request, BigDecimal total, String actor, boolean resume) {
 
     /** The JSON that the {@code place_order} SQL function reads. */
     JsonObject toJson() {
@@ -19,7 +23,7 @@ record NewOrder(UUID id, String channel, PlaceOrder request, BigDecimal total, S
         }
         Customer c = request.customer();
         ShippingAddress a = request.shippingAddress();
-        return new JsonObject()
+        JsonObject json = new JsonObject()
                 .put("id", id.toString())
                 .put("channel", channel)
                 .put("externalId", request.externalId())
@@ -32,6 +36,10 @@ record NewOrder(UUID id, String channel, PlaceOrder request, BigDecimal total, S
                 .put("holdId", request.holdId() == null ? null : request.holdId().toString())
                 .put("actor", actor)
                 .put("lines", lines);
+        if (resume) {
+            json.put("resume", true);
+        }
+        return json;
     }
 
     static List<JsonObject> toJson(List<NewOrder> orders) {

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.ordo.common.HoldNotUsable;
 import io.ordo.common.InvalidRequest;
+import io.ordo.common.idempotency.Claim;
 import io.ordo.inventory.InsufficientStock;
 import io.ordo.inventory.Shortage;
 import io.ordo.security.Caller;
@@ -36,13 +37,29 @@ public class OrderIntake {
 
     /** Places one validated order; fails with the domain refusal (shortage, duplicate, hold...) otherwise. */
     public Uni<OrderView> place(PlaceOrder request, Caller caller) {
+        return place(request, caller, Claim.none());
+    }
+
+    /**
+     * As {@link #place(PlaceOrder, Caller)}, under an idempotency claim: the order gets the claim's resource id. When
+     * the claim was taken over from an attempt that died, and that attempt's order (same id) committed, the answer
+     * is that order as it is now, read back, instead of a duplicate-order refusal.
+     */
+    public Uni<OrderView> place(PlaceOrder request, Caller caller, Claim claim) {
         NewOrder order;
         try {
-            order = prepare(request, caller);
+            order = prepare(request, caller, claim);
         } catch (RuntimeException refused) {
             return Uni.createFrom().failure(refused);
         }
-        return batcher.place(order).map(outcome -> toView(order, outcome));
+        return batcher.place(order).chain(outcome -> {
+            if ("DUPLICATE".equals(outcome.getString("outcome"))
+                    && claim.owns(UUID.fromString(outcome.getString("existingOrderId")))) {
+                return orders.findById(order.id()).map(found -> found.orElseThrow(
+                        () -> new IllegalStateException("order " + order.id() + " reported existing but not found")));
+            }
+            return Uni.createFrom().item(toView(order, outcome));
+        });
     }
 
     /**
@@ -81,6 +98,10 @@ public class OrderIntake {
     }
 
     NewOrder prepare(PlaceOrder request, Caller caller) {
+        return prepare(request, caller, Claim.none());
+    }
+
+    NewOrder prepare(PlaceOrder request, Caller caller, Claim claim) {
         String channel = caller.channelForWrite(request.channel());
         Currency currency = Money.currency(request.currency());
         if (currency == null) {
@@ -96,7 +117,7 @@ public class OrderIntake {
             }
             total = total.add(price.multiply(BigDecimal.valueOf(line.quantity())));
         }
-        return new NewOrder(UUID.randomUUID(), channel, request, total, caller.subject());
+        return new NewOrder(claim.idOrRandom(), channel, request, total, caller.subject(), claim.resumed());
     }
 
     private static OrderView toView(NewOrder order, JsonObject outcome) {

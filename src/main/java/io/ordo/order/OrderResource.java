@@ -90,7 +90,7 @@ public class OrderResource {
             @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
         return idempotency.once(who, idempotencyKey, "POST /v1/orders", body,
-                () -> intake.place(body, who).map(this::created));
+                claim -> intake.place(body, who, claim).map(this::created));
     }
 
     @POST

@@ -72,6 +72,23 @@ class InboundOrderTest {
     }
 
     @Test
+    void aRedeliveryAfterAnInstanceDiedBetweenCommitAndKeyAnswersWithTheOrder() {
+        Shop shop = shop();
+        String order = body(shop, "IN-CRASH");
+        long now = Instant.now().getEpochSecond();
+        String id = "msg_" + Ids.unique("c");
+        String created = send(shop, id, now, order, order, shop.secret()).then().statusCode(201).extract().path("id");
+        // the key as an instance killed after the order's commit, before completing the key, leaves it
+        Db.exec("UPDATE idempotency_keys SET state = 'IN_FLIGHT', locked_until = now() - interval '1 second', "
+                + "response_status = NULL, response_body = NULL, response_headers = NULL WHERE key = ?", id);
+        send(shop, id, now + 1, order, order, shop.secret()).then().statusCode(201)
+                .header("Idempotent-Replayed", org.hamcrest.Matchers.nullValue())
+                .header("Location", equalTo("/v1/orders/" + created)).body("id", equalTo(created));
+        assertEquals(1, Db.count("SELECT count(*) FROM orders WHERE channel = ?", shop.channel()));
+        Db.assertInvariants();
+    }
+
+    @Test
     void tamperedWrongSecretOrStaleRequestsAre401AndStoreNothing() {
         Shop shop = shop();
         String order = body(shop, "IN-BAD");

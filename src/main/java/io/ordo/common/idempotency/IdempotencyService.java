@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,30 +32,55 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Runs a create request at most once per (caller, Idempotency-Key) within the retention window. The key is claimed
  * with an insert before the work starts; a retry with the same body replays the stored response, a different body
  * is a 422, and a retry while the first attempt still runs is a 409. Domain refusals (4xx) are stored and replayed
- * too; an unexpected failure frees the key so that a retry can run again.
+ * too; an unexpected failure releases the key's lease so that a retry can run again at once.
+ * <p>
+ * Claiming and completing a key are statements of their own, outside the action's transaction, so an instance may
+ * die after the action committed and before the key was completed. A retry with the same body takes such a claim
+ * over once its lease has expired, and gets the claim's {@link Claim#resourceId()} again: actions that create
+ * something use it as the new resource's id and, when {@link Claim#resumed()}, first look for that resource and
+ * answer with it (orders, holds). Actions that ignore the claim may do their work a second time after such a crash.
  */
 @ApplicationScoped
 public class IdempotencyService {
     public static final String HEADER = "Idempotency-Key";
     private static final Logger LOG = Logger.getLogger(IdempotencyService.class);
 
+    /*
+     * Claims the key: a new row, or an old one whose retention window is over (a new resource id, attempt 1), or a
+     * takeover of an IN_FLIGHT claim with the same request hash whose lease expired (its resource id kept, attempt
+     * + 1). The resource id of a row claimed before V7 is NULL; a takeover of it gets a new one.
+     */
     private static final String CLAIM = """
-            INSERT INTO idempotency_keys (subject, key, request_hash, state, locked_until)
-            VALUES ($1, $2, $3, 'IN_FLIGHT', now() + make_interval(secs => $4))
+            INSERT INTO idempotency_keys (subject, key, request_hash, state, locked_until, resource_id, attempt)
+            VALUES ($1, $2, $3, 'IN_FLIGHT', now() + make_interval(secs => $4), gen_random_uuid(), 1)
             ON CONFLICT (subject, key) DO UPDATE
                SET request_hash = EXCLUDED.request_hash, state = 'IN_FLIGHT', locked_until = EXCLUDED.locked_until,
-                   response_status = NULL, response_body = NULL, response_headers = NULL, created_at = now()
+                   response_status = NULL, response_body = NULL, response_headers = NULL, created_at = now(),
+                   resource_id = CASE WHEN idempotency_keys.state = 'IN_FLIGHT'
+                                           AND idempotency_keys.request_hash = EXCLUDED.request_hash
+                                      THEN coalesce(idempotency_keys.resource_id, EXCLUDED.resource_id)
+                                      ELSE EXCLUDED.resource_id END,
+                   attempt = CASE WHEN idempotency_keys.state = 'IN_FLIGHT'
+                                       AND idempotency_keys.request_hash = EXCLUDED.request_hash
+                                  THEN idempotency_keys.attempt + 1 ELSE 1 END
              WHERE idempotency_keys.created_at < now() - make_interval(secs => $5)
                 OR (idempotency_keys.state = 'IN_FLIGHT' AND idempotency_keys.locked_until < now()
                     AND idempotency_keys.request_hash = EXCLUDED.request_hash)
-            RETURNING 1""";
+            RETURNING resource_id, attempt""";
     private static final String EXISTING = """
             SELECT request_hash, state, response_status, response_body, response_headers
               FROM idempotency_keys WHERE subject = $1 AND key = $2""";
     private static final String COMPLETE = """
             UPDATE idempotency_keys SET state = 'DONE', response_status = $3, response_body = $4, response_headers = $5
              WHERE subject = $1 AND key = $2""";
-    private static final String FREE = "DELETE FROM idempotency_keys WHERE subject = $1 AND key = $2 AND state = 'IN_FLIGHT'";
+    /*
+     * After an unexpected failure: ends the lease (rather than deleting the key) so that a retry takes the claim over
+     * at once and keeps its resource id; a failure may come after the action's commit (a connection lost while
+     * committing). Fenced by the attempt, so that a late failure of a taken-over attempt leaves its successor alone.
+     */
+    private static final String FREE = """
+            UPDATE idempotency_keys SET locked_until = now() - interval '1 second'
+             WHERE subject = $1 AND key = $2 AND state = 'IN_FLIGHT' AND attempt = $3""";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -72,6 +98,15 @@ public class IdempotencyService {
      */
     public Uni<Response> once(Caller caller, String key, String requestPath, Object request,
             Supplier<Uni<StoredResponse>> action) {
+        return once(caller, key, requestPath, request, claim -> action.get());
+    }
+
+    /**
+     * As {@link #once(Caller, String, String, Object, Supplier)}, for an action that creates something under the
+     * claim's resource id (see {@link Claim}).
+     */
+    public Uni<Response> once(Caller caller, String key, String requestPath, Object request,
+            Function<Claim, Uni<StoredResponse>> action) {
         return outcome(caller, key, requestPath, request, action)
                 .map(outcome -> outcome.response().toResponse(outcome.replayed()));
     }
@@ -83,8 +118,14 @@ public class IdempotencyService {
     /** As {@link #once}, for callers that are not HTTP requests (AMQP intake): the stored answer itself. */
     public Uni<Outcome> outcome(Caller caller, String key, String requestPath, Object request,
             Supplier<Uni<StoredResponse>> action) {
+        return outcome(caller, key, requestPath, request, claim -> action.get());
+    }
+
+    /** As {@link #outcome(Caller, String, String, Object, Supplier)}, with the claim (see {@link Claim}). */
+    public Uni<Outcome> outcome(Caller caller, String key, String requestPath, Object request,
+            Function<Claim, Uni<StoredResponse>> action) {
         if (key == null) {
-            return run(action, requestPath).map(r -> new Outcome(r, false));
+            return run(action, Claim.none(), requestPath).map(r -> new Outcome(r, false));
         }
         if (!isValidKey(key)) {
             return Uni.createFrom().failure(new InvalidRequest(HEADER, "must be 1-255 printable ASCII characters"));
@@ -92,16 +133,22 @@ public class IdempotencyService {
         String hash = fingerprint(requestPath, request);
         Tuple claim = Tuple.of(caller.subject(), key, hash, config.idempotency().inFlightLease().toSeconds(),
                 config.idempotency().retention().toSeconds());
-        return pool.preparedQuery(CLAIM).execute(claim).chain(claimed -> claimed.rowCount() > 0
-                ? runAndStore(caller, key, requestPath, action)
-                : answerFromStored(caller, key, hash));
+        return pool.preparedQuery(CLAIM).execute(claim).chain(claimed -> {
+            if (claimed.rowCount() == 0) {
+                return answerFromStored(caller, key, hash);
+            }
+            Row row = claimed.iterator().next();
+            int attempt = row.getInteger("attempt");
+            return runAndStore(caller, key, requestPath, new Claim(row.getUUID("resource_id"), attempt > 1), attempt,
+                    action);
+        });
     }
 
-    private Uni<Outcome> runAndStore(Caller caller, String key, String requestPath,
-            Supplier<Uni<StoredResponse>> action) {
-        return run(action, requestPath)
-                .onFailure().call(failure -> pool.preparedQuery(FREE).execute(Tuple.of(caller.subject(), key))
-                        .onFailure().invoke(e -> LOG.warnf(e, "could not free idempotency key after a failure"))
+    private Uni<Outcome> runAndStore(Caller caller, String key, String requestPath, Claim claim, int attempt,
+            Function<Claim, Uni<StoredResponse>> action) {
+        return run(action, claim, requestPath)
+                .onFailure().call(failure -> pool.preparedQuery(FREE).execute(Tuple.of(caller.subject(), key, attempt))
+                        .onFailure().invoke(e -> LOG.warnf(e, "could not release the idempotency key after a failure"))
                         .onFailure().recoverWithNull())
                 .chain(response -> pool.preparedQuery(COMPLETE)
                         .execute(Tuple.of(caller.subject(), key, response.status(), response.body(),
@@ -135,8 +182,8 @@ public class IdempotencyService {
     }
 
     /** The action's response, or its domain refusal as a problem response (so that it can be stored). */
-    private Uni<StoredResponse> run(Supplier<Uni<StoredResponse>> action, String requestPath) {
-        return Uni.createFrom().<StoredResponse> deferred(() -> action.get())
+    private Uni<StoredResponse> run(Function<Claim, Uni<StoredResponse>> action, Claim claim, String requestPath) {
+        return Uni.createFrom().<StoredResponse> deferred(() -> action.apply(claim))
                 .onFailure(OrdoException.class).recoverWithItem(failure -> {
                     Problem problem = ((OrdoException) failure).toProblem().withInstance(requestPath);
                     return new StoredResponse(problem.getStatus(), write(problem), Problem.MEDIA_TYPE, Map.of());
