@@ -8,8 +8,9 @@
 # MODE:
 #   jvm      JDK 17, plain fast-jar                      java -jar quarkus-run.jar
 #   appcds   JDK 17 + AppCDS archive (built by Quarkus)  java -XX:SharedArchiveFile=app-cds.jsa -jar ...
-#   jvm25    JDK 25, plain fast-jar (the baseline of aot)
+#   jvm25    JDK 25, plain fast-jar (the baseline of aot; build: copy .local/startup/jvm)
 #   aot      JDK 25 + AOT cache (mvn -Paot)              java -XX:AOTCache=app.aot -jar ...
+#   trained  JDK 25 + AOT cache from a training run (bin/aot-train on the aot build), same flags as aot
 #
 # Each run: PostgreSQL and the Artemis broker of bin/run-local must be up (this script starts them with
 # `bin/run-local --infra-only`), the catalogue of bench/setup.sh is in place (the first run of `run` sets it up),
@@ -18,7 +19,8 @@
 #
 # Environment: JDK17_HOME (/usr/lib/jvm/java-17-openjdk-amd64), JDK25_HOME (/usr/lib/jvm/temurin-25-jdk-amd64),
 #   BENCH_PORT (8090), BENCH_LOAD (25s; 0 skips the load and the RSS), BENCH_CONNS (32), ORDO_DB (ordo),
-#   BENCH_MIGRATE (true; false starts with quarkus.flyway.migrate-at-start=false, as a scaled-out instance would)
+#   BENCH_MIGRATE (true; false starts with quarkus.flyway.migrate-at-start=false, as a scaled-out instance would),
+#   BENCH_HEAP (-Xmx256m), BENCH_JAVA_OPTS (more JVM options, e.g. -XX:+UseSerialGC as in a container under 2 CPUs)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,17 +36,24 @@ OUT="$ROOT/.local/startup"
 die() { echo "bench/startup.sh: $*" >&2; exit 1; }
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit "${1:-2}"; }
 
-java_home() { case "$1" in jvm|appcds) echo "$JDK17_HOME" ;; jvm25|aot) echo "$JDK25_HOME" ;; *) die "unknown mode '$1'" ;; esac; }
+java_home() { case "$1" in jvm|appcds) echo "$JDK17_HOME" ;; jvm25|aot|trained) echo "$JDK25_HOME" ;; *) die "unknown mode '$1'" ;; esac; }
 java_flags() {
   case "$1" in
     appcds) echo "-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto" ;;
-    aot) echo "-XX:AOTCache=app.aot" ;;
+    aot|trained) echo "-XX:AOTCache=app.aot" ;;
     *) echo "" ;;
   esac
 }
 
 build() {
   local mode="$1" home extra=()
+  if [ "$mode" = trained ]; then
+    [ -d "$OUT/aot" ] || build aot
+    rm -rf "${OUT:?}/trained"
+    cp -a "$OUT/aot" "$OUT/trained"
+    "$ROOT/bin/aot-train" "$OUT/trained"
+    return
+  fi
   home="$(java_home "$mode")"
   case "$mode" in
     appcds) extra=(-Dquarkus.package.jar.aot.enabled=true) ;;
@@ -72,7 +81,7 @@ one_run() {
   log="$(mktemp)"
   t0=$(now_ms)
   # shellcheck disable=SC2086
-  (cd "$dir" && exec "$home/bin/java" -Xmx256m $flags -jar quarkus-run.jar) >"$log" 2>&1 &
+  (cd "$dir" && exec "$home/bin/java" ${BENCH_HEAP:--Xmx256m} $flags ${BENCH_JAVA_OPTS:-} -jar quarkus-run.jar) >"$log" 2>&1 &
   pid=$!
   while :; do
     code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/v1/orders" \
@@ -121,7 +130,7 @@ run() {
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   fi
   echo "== $mode: $runs runs, $(nproc) cores, $(cd "$OUT/$mode" && "$(java_home "$mode")/bin/java" -version 2>&1 | head -n 1)"
-  echo "== flags: -Xmx256m $(java_flags "$mode"), migrate-at-start=$QUARKUS_FLYWAY_MIGRATE_AT_START, load $LOAD at $CONNS connections"
+  echo "== flags: ${BENCH_HEAP:--Xmx256m} $(java_flags "$mode") ${BENCH_JAVA_OPTS:-}, migrate-at-start=$QUARKUS_FLYWAY_MIGRATE_AT_START, load $LOAD at $CONNS connections"
   printf 'mode\tfirst_201_ms\tquarkus_started_s\torders\trss_mb\n'
   local results=()
   for _ in $(seq 1 "$runs"); do
