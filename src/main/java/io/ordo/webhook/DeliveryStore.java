@@ -38,10 +38,10 @@ public class DeliveryStore {
                                     WHERE e.subscription_id = d.subscription_id AND e.aggregate_id = d.aggregate_id
                                       AND e.status = 'PENDING' AND e.outbox_position < d.outbox_position)
                  ORDER BY d.next_attempt_at
-                 LIMIT $1 FOR UPDATE OF d SKIP LOCKED)
+                 LIMIT %d FOR UPDATE OF d SKIP LOCKED)
             UPDATE webhook_deliveries d
-               SET attempts = d.attempts + 1, claimed_until = now() + make_interval(secs => $2),
-                   next_attempt_at = now() + make_interval(secs => $2)
+               SET attempts = d.attempts + 1, claimed_until = now() + make_interval(secs => %d),
+                   next_attempt_at = now() + make_interval(secs => %d)
               FROM due, webhook_subscriptions s
              WHERE d.id = due.id AND s.id = d.subscription_id
             RETURNING d.id, d.subscription_id, d.event_id, d.body, d.attempts, d.event_created_at, s.url, s.secret,
@@ -96,7 +96,11 @@ public class DeliveryStore {
 
     /** Claims up to {@code limit} due deliveries for {@code lease}. */
     public Uni<List<DueDelivery>> claimDueDeliveries(int limit, Duration lease) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, lease.toSeconds())).map(rows -> {
+        // Planned afresh on every call (a simple query with two integers of ours inlined), not prepared: a plan cached
+        // while the table was small (a nested loop over a sequential scan for the ordering check) stays cached until
+        // the next ANALYZE, and a claim took minutes once a backlog of 100k deliveries had built up.
+        String claim = String.format(CLAIM, limit, lease.toSeconds(), lease.toSeconds());
+        return pool.query(claim).execute().map(rows -> {
             List<DueDelivery> claimed = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 String previous = row.getString("previous_secret");
