@@ -47,7 +47,7 @@ public class OutboxRelay {
     private static final String OLDEST = "SELECT min(created_at) FROM outbox WHERE published_at IS NULL";
     private static final String PURGE = """
             DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at < now() - make_interval(secs => $1)
-             LIMIT 10000 FOR UPDATE SKIP LOCKED)""";
+             ORDER BY published_at LIMIT 10000 FOR UPDATE SKIP LOCKED)""";
 
     private final Pool pool;
     private final Vertx vertx;

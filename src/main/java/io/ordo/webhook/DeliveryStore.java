@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -29,6 +30,47 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class DeliveryStore {
     private static final Logger LOG = Logger.getLogger(DeliveryStore.class);
+    /**
+     * One delivery per (event, matching enabled subscription); the first {@code $2} heads (no earlier delivery of the
+     * same order to the same subscription pending, in the table or earlier in this batch) are inserted already
+     * claimed (attempt 1 started, leased for {@code $3} seconds) and returned with what is needed to send them.
+     */
+    private static final String FAN_OUT = """
+            WITH matched AS (
+                SELECT s.id AS subscription_id, o.event_id, o.type, o.aggregate_id, o.sequence, o.id AS position,
+                       o.payload, o.created_at,
+                       row_number() OVER (PARTITION BY s.id, o.aggregate_id ORDER BY o.id) = 1
+                       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
+                                        WHERE e.subscription_id = s.id AND e.aggregate_id = o.aggregate_id
+                                          AND e.status = 'PENDING' AND e.outbox_position < o.id) AS head
+                  FROM outbox o
+                  JOIN webhook_subscriptions s ON s.enabled AND o.type = ANY (s.events)
+                                              AND (s.channel IS NULL OR s.channel = o.payload ->> 'channel')
+                 WHERE o.id = ANY ($1)),
+            ranked AS (
+                SELECT m.*, head AND count(*) FILTER (WHERE head) OVER (ORDER BY position, subscription_id) <= $2
+                           AS claimed
+                  FROM matched m),
+            inserted AS (
+                INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, aggregate_id, sequence,
+                                                outbox_position, body, event_created_at, attempts, claimed_until,
+                                                next_attempt_at)
+                SELECT subscription_id, event_id, type, aggregate_id, sequence, position,
+                       json_build_object('type', type,
+                                         'timestamp', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                                         'sequence', sequence, 'data', payload)::text,
+                       created_at,
+                       CASE WHEN claimed THEN 1 ELSE 0 END,
+                       CASE WHEN claimed THEN now() + make_interval(secs => $3) END,
+                       CASE WHEN claimed THEN now() + make_interval(secs => $3) ELSE now() END
+                  FROM ranked
+                 ORDER BY position, subscription_id
+                ON CONFLICT (event_id, subscription_id) DO NOTHING
+                RETURNING id, subscription_id, event_id, body, attempts, event_created_at)
+            SELECT i.id, i.subscription_id, i.event_id, i.body, i.attempts, i.event_created_at, s.url, s.secret,
+                   CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret
+              FROM inserted i JOIN webhook_subscriptions s ON s.id = i.subscription_id
+             WHERE i.attempts = 1""";
     private static final String CLAIM = """
             WITH due AS (
                 SELECT d.id FROM webhook_deliveries d
@@ -86,7 +128,7 @@ public class DeliveryStore {
             DELETE FROM webhook_deliveries WHERE id IN (
                 SELECT id FROM webhook_deliveries WHERE status <> 'PENDING'
                    AND finished_at < now() - make_interval(secs => $1)
-                 LIMIT 5000 FOR UPDATE SKIP LOCKED)""";
+                 ORDER BY finished_at LIMIT 5000 FOR UPDATE SKIP LOCKED)""";
 
     private final Pool pool;
 
@@ -100,18 +142,29 @@ public class DeliveryStore {
         // while the table was small (a nested loop over a sequential scan for the ordering check) stays cached until
         // the next ANALYZE, and a claim took minutes once a backlog of 100k deliveries had built up.
         String claim = String.format(CLAIM, limit, lease.toSeconds(), lease.toSeconds());
-        return pool.query(claim).execute().map(rows -> {
-            List<DueDelivery> claimed = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                String previous = row.getString("previous_secret");
-                List<String> secrets = previous == null ? List.of(row.getString("secret"))
-                        : List.of(row.getString("secret"), previous);
-                claimed.add(new DueDelivery(row.getUUID("id"), row.getUUID("subscription_id"), row.getUUID("event_id"),
-                        row.getString("body"), row.getInteger("attempts"),
-                        row.getOffsetDateTime("event_created_at").toInstant(), row.getString("url"), secrets));
-            }
-            return claimed;
-        });
+        return pool.query(claim).execute().map(DeliveryStore::dueDeliveries);
+    }
+
+    /**
+     * Inserts the deliveries of the outbox events at {@code positions} and claims up to {@code claim} of them that may
+     * go out at once, for {@code leaseSeconds}; returns the claimed ones.
+     */
+    public Uni<List<DueDelivery>> fanOut(Long[] positions, int claim, long leaseSeconds) {
+        return pool.preparedQuery(FAN_OUT).execute(Tuple.of(positions, (long) claim, leaseSeconds))
+                .map(DeliveryStore::dueDeliveries);
+    }
+
+    private static List<DueDelivery> dueDeliveries(RowSet<Row> rows) {
+        List<DueDelivery> due = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            String previous = row.getString("previous_secret");
+            List<String> secrets = previous == null ? List.of(row.getString("secret"))
+                    : List.of(row.getString("secret"), previous);
+            due.add(new DueDelivery(row.getUUID("id"), row.getUUID("subscription_id"), row.getUUID("event_id"),
+                    row.getString("body"), row.getInteger("attempts"),
+                    row.getOffsetDateTime("event_created_at").toInstant(), row.getString("url"), secrets));
+        }
+        return due;
     }
 
     /** Writes the attempts and the deliveries' new state, and the endpoints' health, in one transaction. */

@@ -26,16 +26,19 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 
 /**
- * Sends due webhook deliveries, on every instance where {@code ordo.webhooks.workers-enabled}. Each poll claims as
- * many due deliveries as it has room for (at most {@code max-in-flight} on the wire per instance), sends them
- * concurrently, and writes the outcomes in batches (an outcome is written as soon as no other write is running, so a
- * busy worker writes many per round trip). While claims come back full it claims again as soon as room frees up,
- * without waiting for the next poll.
+ * Sends webhook deliveries, on every instance where {@code ordo.webhooks.workers-enabled}. Most first attempts arrive
+ * already claimed from {@link WebhookFanout}; the rest (retries, events waiting behind an earlier one of the same order,
+ * claims of a crashed instance whose lease ran out) are polled: each poll claims as many due deliveries as there is
+ * room for, and while claims come back full it claims again as soon as room frees up, without waiting for the next
+ * poll. At most {@code max-in-flight} attempts are on the wire per instance. Outcomes are written in batches (one is
+ * written as soon as no other write is running, so a busy worker writes many per round trip); at most
+ * {@link #MAX_UNRECORDED} deliveries are claimed but not yet written back.
  */
 @ApplicationScoped
 public class DeliveryWorker {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
     private static final int MAX_RECORD_BATCH = 500;
+    static final int MAX_UNRECORDED = 4 * MAX_RECORD_BATCH;
 
     /** Settings of one worker. */
     public record Settings(boolean enabled, Duration pollInterval, int batchSize, int maxInFlight, Duration timeout,
@@ -58,7 +61,10 @@ public class DeliveryWorker {
     private final Settings settings;
     private final DeliverySender sender;
     private final MeterRegistry registry;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Claimed and not yet answered (or timed out). */
+    private final AtomicInteger onWire = new AtomicInteger();
+    /** Answered, outcome not yet written. */
+    private final AtomicInteger unrecorded = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean recording = new AtomicBoolean();
     private final AtomicBoolean backlog = new AtomicBoolean();
@@ -128,27 +134,47 @@ public class DeliveryWorker {
         }
     }
 
+    /**
+     * Takes room for up to {@code wanted} deliveries (0 when stopped or disabled); give back what was not used with
+     * {@link #dispatch}.
+     */
+    synchronized int reserve(int wanted) {
+        if (stopped || !settings.enabled()) {
+            return 0;
+        }
+        int wire = onWire.get();
+        int room = Math.min(settings.maxInFlight() - wire, MAX_UNRECORDED - wire - unrecorded.get());
+        int taken = Math.max(0, Math.min(wanted, room));
+        onWire.addAndGet(taken);
+        return taken;
+    }
+
+    /** Sends deliveries claimed with room taken by {@link #reserve}; the room not used is given back. */
+    void dispatch(List<DueDelivery> claimed, int reserved) {
+        onWire.addAndGet(claimed.size() - reserved);
+        for (DueDelivery delivery : claimed) {
+            sender.attempt(delivery).subscribe().with(this::finished);
+        }
+    }
+
     private void pump() {
         if (stopped || !claiming.compareAndSet(false, true)) {
             return;
         }
-        int room = settings.maxInFlight() - inFlight.get();
-        if (room <= 0) {
+        int wanted = reserve(settings.batchSize());
+        if (wanted <= 0) {
             claiming.set(false);
             return;
         }
-        int wanted = Math.min(room, settings.batchSize());
         store.claimDueDeliveries(wanted, settings.lease()).subscribe().with(claimed -> {
-            inFlight.addAndGet(claimed.size());
             backlog.set(claimed.size() == wanted);
             claiming.set(false);
-            for (DueDelivery delivery : claimed) {
-                sender.attempt(delivery).subscribe().with(this::finished);
-            }
-            if (backlog.get() && inFlight.get() < settings.maxInFlight()) {
+            dispatch(claimed, wanted);
+            if (backlog.get()) {
                 pump();
             }
         }, failure -> {
+            dispatch(List.of(), wanted);
             claiming.set(false);
             LOG.warnf("webhook claim failed: %s; the next poll tries again", failure.toString());
         });
@@ -156,6 +182,8 @@ public class DeliveryWorker {
 
     private void finished(Attempt attempt) {
         registry.counter("ordo.webhooks.attempts", "outcome", attempt.kind()).increment();
+        unrecorded.incrementAndGet();
+        onWire.decrementAndGet();
         outcomes.add(attempt);
         writeOutcomes();
     }
@@ -193,7 +221,7 @@ public class DeliveryWorker {
     }
 
     private void afterWrite(int count) {
-        inFlight.addAndGet(-count);
+        unrecorded.addAndGet(-count);
         recording.set(false);
         if (!outcomes.isEmpty()) {
             writeOutcomes();
@@ -212,6 +240,6 @@ public class DeliveryWorker {
 
     /** Deliveries claimed and not yet written back (for tests and metrics). */
     public int inFlight() {
-        return inFlight.get();
+        return onWire.get() + unrecorded.get();
     }
 }

@@ -49,6 +49,8 @@ class WebhookDeliveryTest {
     Vertx vertx;
     @Inject
     MeterRegistry registry;
+    @Inject
+    DeliveryWorker worker;
 
     record Shop(String channel, String sku) {
     }
@@ -244,13 +246,81 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void theFanOutClaimsOnlyDeliveriesThatMayGoOutAtOnceAndNoMoreThanTheRoomGiven() {
+        Shop shop = shop("wh-claim", 10);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.answer(r -> Answer.status(200));
+            subscribe(shop, receiver, "order.created", "order.status_changed");
+            String a = java.util.UUID.randomUUID().toString();
+            String b = java.util.UUID.randomUUID().toString();
+            // three events already published (the relay leaves them alone): a#1 and a#2 of one order, b#1 of another
+            Long[] positions = {event(shop, a, 1, "order.created"), event(shop, a, 2, "order.status_changed"),
+                    event(shop, b, 1, "order.created")};
+
+            int room = worker.reserve(1);
+            List<DueDelivery> claimed = store.fanOut(positions, room, 60).await().atMost(WAIT);
+            // a#1 is the only one claimed: a#2 waits behind a#1, b#1 found no room left
+            assertEquals(1, claimed.size());
+            assertEquals(1, claimed.get(0).attempt());
+            assertEquals(Db.strings("SELECT event_id::text FROM outbox WHERE id = ?", positions[0]),
+                    List.of(claimed.get(0).eventId().toString()));
+            assertEquals(List.of(), store.fanOut(positions, 0, 60).await().atMost(WAIT), "offered again: nothing new");
+
+            // b#1 goes out by the poll; a#2 only after a#1, which waits for its lease unless sent by its claimer
+            receiver.awaitReceived(r -> true, 1, WAIT);
+            Awaitility.await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> receiver.received().size() == 1);
+            worker.dispatch(claimed, room);
+            List<WebhookReceiver.Received> got = receiver.awaitReceived(r -> true, 3, WAIT);
+            assertEquals(List.of(b, a, a), got.stream().map(r -> r.json().getJsonObject("data").getString("id")).toList());
+            assertEquals(List.of(1, 1, 2), got.stream().map(r -> r.json().getInteger("sequence")).toList());
+        }
+    }
+
+    private static long event(Shop shop, String aggregate, int sequence, String type) {
+        return Long.parseLong(Db.strings("""
+                INSERT INTO outbox (aggregate_type, aggregate_id, sequence, type, payload, published_at)
+                VALUES ('order', ?::uuid, ?, ?, jsonb_build_object('id', ?::text, 'channel', ?::text), now())
+                RETURNING id::text""", aggregate, sequence, type, aggregate, shop.channel()).get(0));
+    }
+
+    @Test
     void twoWorkersOnOneDatabaseNeverSendADeliveryTwice() {
-        Shop shop = shop("wh-race", 1000);
-        DeliveryWorker second = new DeliveryWorker(store, vertx, new WebhookUrlGuard(true, true), registry,
+        // this instance's worker gets most first attempts claimed at fan-out; the other one polls for the rest
+        DeliveryWorker second = pollingWorker();
+        second.start();
+        try {
+            assertEveryDeliverySentOnce("wh-race");
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
+    void twoPollingWorkersOnOneDatabaseNeverSendADeliveryTwice() {
+        // nothing is claimed at fan-out while this instance's worker is stopped: two pollers race for every delivery
+        DeliveryWorker second = pollingWorker();
+        DeliveryWorker third = pollingWorker();
+        worker.stop();
+        second.start();
+        third.start();
+        try {
+            assertEveryDeliverySentOnce("wh-race2");
+        } finally {
+            second.stop();
+            third.stop();
+            worker.start();
+        }
+    }
+
+    private DeliveryWorker pollingWorker() {
+        return new DeliveryWorker(store, vertx, new WebhookUrlGuard(true, true), registry,
                 new DeliveryWorker.Settings(true, Duration.ofMillis(20), 7, 16, Duration.ofSeconds(2),
                         List.of(Duration.ofMillis(200)), Duration.ofDays(5), Duration.ofDays(7)),
                 Clock.systemUTC());
-        second.start();
+    }
+
+    private void assertEveryDeliverySentOnce(String channel) {
+        Shop shop = shop(channel, 1000);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             receiver.answer(r -> Answer.after(Duration.ofMillis(5), 200));
             JsonPath webhook = subscribe(shop, receiver, "order.created", "order.status_changed");
@@ -271,8 +341,6 @@ class WebhookDeliveryTest {
                     + "AND (attempts <> 1 OR status <> 'DELIVERED')", webhook.getString("id")));
             assertEquals(2 * orders, Db.count("SELECT count(*) FROM webhook_attempts a JOIN webhook_deliveries d "
                     + "ON d.id = a.delivery_id WHERE d.subscription_id = ?::uuid", webhook.getString("id")));
-        } finally {
-            second.stop();
         }
     }
 
