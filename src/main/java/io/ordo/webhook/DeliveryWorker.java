@@ -101,6 +101,7 @@ public class DeliveryWorker {
                 .description("From the event's commit to the endpoint's 2xx").publishPercentileHistogram()
                 .register(registry);
         registry.gauge("ordo.webhooks.queue.depth", queueDepth);
+        registry.gauge("ordo.webhooks.in.flight", this, DeliveryWorker::inFlight);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -149,9 +150,15 @@ public class DeliveryWorker {
         return taken;
     }
 
-    /** Sends deliveries claimed with room taken by {@link #reserve}; the room not used is given back. */
-    void dispatch(List<DueDelivery> claimed, int reserved) {
+    /**
+     * Sends deliveries claimed with room taken by {@link #reserve}; the room not used is given back. {@code source}
+     * (fan-out or poll) tags the claims metric.
+     */
+    void dispatch(List<DueDelivery> claimed, int reserved, String source) {
         onWire.addAndGet(claimed.size() - reserved);
+        if (!claimed.isEmpty()) {
+            registry.counter("ordo.webhooks.claims", "source", source).increment(claimed.size());
+        }
         for (DueDelivery delivery : claimed) {
             sender.attempt(delivery).subscribe().with(this::finished);
         }
@@ -169,12 +176,12 @@ public class DeliveryWorker {
         store.claimDueDeliveries(wanted, settings.lease()).subscribe().with(claimed -> {
             backlog.set(claimed.size() == wanted);
             claiming.set(false);
-            dispatch(claimed, wanted);
+            dispatch(claimed, wanted, "poll");
             if (backlog.get()) {
                 pump();
             }
         }, failure -> {
-            dispatch(List.of(), wanted);
+            dispatch(List.of(), wanted, "poll");
             claiming.set(false);
             LOG.warnf("webhook claim failed: %s; the next poll tries again", failure.toString());
         });

@@ -37,9 +37,12 @@ public class WebhookFanout implements OutboxSink {
     public Uni<Void> accept(List<OutboxEvent> events) {
         Long[] positions = events.stream().map(OutboxEvent::position).toArray(Long[]::new);
         int room = worker.reserve(Integer.MAX_VALUE);
+        // Cancelled (the relay's sink timeout): the room is given back; what the statement still claims goes out when
+        // its lease runs out.
         return store.fanOut(positions, room, leaseSeconds)
-                .onFailure().invoke(failure -> worker.dispatch(List.of(), room))
-                .invoke(claimed -> worker.dispatch(claimed, room))
+                .onItemOrFailure().invoke((claimed, failure) ->
+                        worker.dispatch(failure == null ? claimed : List.of(), room, "fan-out"))
+                .onCancellation().invoke(() -> worker.dispatch(List.of(), room, "fan-out"))
                 .replaceWithVoid();
     }
 }

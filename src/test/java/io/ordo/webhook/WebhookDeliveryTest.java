@@ -269,7 +269,9 @@ class WebhookDeliveryTest {
             // b#1 goes out by the poll; a#2 only after a#1, which waits for its lease unless sent by its claimer
             receiver.awaitReceived(r -> true, 1, WAIT);
             Awaitility.await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> receiver.received().size() == 1);
-            worker.dispatch(claimed, room);
+            double fannedOut = registry.counter("ordo.webhooks.claims", "source", "fan-out").count();
+            worker.dispatch(claimed, room, "fan-out");
+            assertEquals(fannedOut + 1, registry.counter("ordo.webhooks.claims", "source", "fan-out").count());
             List<WebhookReceiver.Received> got = receiver.awaitReceived(r -> true, 3, WAIT);
             assertEquals(List.of(b, a, a), got.stream().map(r -> r.json().getJsonObject("data").getString("id")).toList());
             assertEquals(List.of(1, 1, 2), got.stream().map(r -> r.json().getInteger("sequence")).toList());
