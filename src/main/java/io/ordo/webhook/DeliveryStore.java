@@ -88,7 +88,11 @@ public class DeliveryStore {
              WHERE d.id = due.id AND s.id = d.subscription_id
             RETURNING d.id, d.subscription_id, d.event_id, d.body, d.attempts, d.event_created_at, s.url, s.secret,
                       CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret""";
-    /** Outcomes of a batch of attempts; a delivery claimed again since (lease ran out) is left to that claim. */
+    /**
+     * Outcomes of a batch of attempts, in one statement: the deliveries' new state (a delivery claimed again since, its
+     * lease having run out, is left to that claim), the attempts, and the endpoints' health (a success clears the
+     * failing streak; 410 or a streak longer than disable-after disables); returns the endpoints whose health changed.
+     */
     private static final String RECORD = """
             WITH o AS (
                 SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[],
@@ -101,26 +105,25 @@ public class DeliveryStore {
                        finished_at = CASE WHEN o.outcome <> 'PENDING' THEN now() END
                   FROM o
                  WHERE d.id = o.id AND d.attempts = o.attempt AND d.status = 'PENDING'
-                RETURNING d.id)
-            INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, error)
-            SELECT o.id, o.attempt, o.attempted_at, o.status_code, o.latency_ms, o.error
-              FROM o JOIN updated ON updated.id = o.id
-            ON CONFLICT DO NOTHING""";
-    /** Endpoint health: a success clears the failing streak; 410 or a streak longer than disable-after disables. */
-    private static final String ENDPOINT_HEALTH = """
+                RETURNING d.id),
+            logged AS (
+                INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, error)
+                SELECT o.id, o.attempt, o.attempted_at, o.status_code, o.latency_ms, o.error
+                  FROM o JOIN updated ON updated.id = o.id
+                ON CONFLICT DO NOTHING)
             UPDATE webhook_subscriptions s
                SET failing_since = CASE WHEN x.ok THEN NULL ELSE coalesce(s.failing_since, x.first_failure) END,
                    enabled = s.enabled AND NOT (x.gone OR (NOT x.ok AND coalesce(s.failing_since, x.first_failure)
-                                                             <= now() - make_interval(secs => $5))),
+                                                             <= now() - make_interval(secs => $13))),
                    disabled_reason = CASE
                        WHEN NOT s.enabled THEN s.disabled_reason
                        WHEN x.gone THEN 'the endpoint answered 410 Gone'
-                       WHEN NOT x.ok AND coalesce(s.failing_since, x.first_failure) <= now() - make_interval(secs => $5)
+                       WHEN NOT x.ok AND coalesce(s.failing_since, x.first_failure) <= now() - make_interval(secs => $13)
                            THEN 'every attempt failed since ' || to_char(coalesce(s.failing_since, x.first_failure)
                                     AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                        ELSE s.disabled_reason END,
                    updated_at = now()
-              FROM unnest($1::uuid[], $2::boolean[], $3::boolean[], $4::timestamptz[]) AS x(id, ok, gone, first_failure)
+              FROM unnest($9::uuid[], $10::boolean[], $11::boolean[], $12::timestamptz[]) AS x(id, ok, gone, first_failure)
              WHERE s.id = x.id AND (s.failing_since IS NOT NULL OR NOT x.ok OR x.gone)
             RETURNING s.id, s.enabled, s.disabled_reason""";
     private static final String PENDING = "SELECT count(*) FROM webhook_deliveries WHERE status = 'PENDING'";
@@ -167,7 +170,7 @@ public class DeliveryStore {
         return due;
     }
 
-    /** Writes the attempts and the deliveries' new state, and the endpoints' health, in one transaction. */
+    /** Writes the attempts, the deliveries' new state and the endpoints' health, in one statement. */
     public Uni<Void> record(List<Attempt> attempts, Duration disableAfter) {
         int n = attempts.size();
         UUID[] ids = new UUID[n];
@@ -206,19 +209,18 @@ public class DeliveryStore {
             gone[i] = health.get(subscriptions[i])[1];
             failingFrom[i] = utc(firstFailure.get(subscriptions[i]));
         }
-        Tuple outcome = Tuple.tuple().addArrayOfUUID(ids).addArrayOfInteger(numbers)
+        Tuple batch = Tuple.tuple().addArrayOfUUID(ids).addArrayOfInteger(numbers)
                 .addArrayOfOffsetDateTime(attemptedAt).addArrayOfInteger(codes).addArrayOfInteger(latencies)
-                .addArrayOfString(errors).addArrayOfString(outcomes).addArrayOfOffsetDateTime(nextAt);
-        Tuple endpoints = Tuple.tuple().addArrayOfUUID(subscriptions).addArrayOfBoolean(ok).addArrayOfBoolean(gone)
+                .addArrayOfString(errors).addArrayOfString(outcomes).addArrayOfOffsetDateTime(nextAt)
+                .addArrayOfUUID(subscriptions).addArrayOfBoolean(ok).addArrayOfBoolean(gone)
                 .addArrayOfOffsetDateTime(failingFrom).addLong(disableAfter.toSeconds());
-        return pool.withTransaction(tx -> tx.preparedQuery(RECORD).execute(outcome)
-                .chain(() -> tx.preparedQuery(ENDPOINT_HEALTH).execute(endpoints))
+        return pool.preparedQuery(RECORD).execute(batch)
                 .invoke(rows -> rows.forEach(row -> {
                     if (!row.getBoolean("enabled")) {
                         LOG.warnf("webhook subscription %s disabled: %s", row.getUUID("id"),
                                 row.getString("disabled_reason"));
                     }
-                })))
+                }))
                 .replaceWithVoid();
     }
 
