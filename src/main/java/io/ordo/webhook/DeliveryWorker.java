@@ -28,17 +28,21 @@ import io.vertx.mutiny.core.Vertx;
 /**
  * Sends webhook deliveries, on every instance where {@code ordo.webhooks.workers-enabled}. Most first attempts arrive
  * already claimed from {@link WebhookFanout}; the rest (retries, events waiting behind an earlier one of the same order,
- * claims of a crashed instance whose lease ran out) are polled: each poll claims as many due deliveries as there is
- * room for, and while claims come back full it claims again as soon as room frees up, without waiting for the next
- * poll. At most {@code max-in-flight} attempts are on the wire per instance. Outcomes are written in batches (one is
- * written as soon as no other write is running, so a busy worker writes many per round trip); at most
- * {@link #MAX_UNRECORDED} deliveries are claimed but not yet written back.
+ * overflow, claims of a crashed instance whose lease ran out) are polled: each poll claims up to {@code batch-size} due
+ * deliveries, and while claims come back full it claims again as soon as there is room, without waiting for the next
+ * poll. Claimed deliveries wait in a local queue for one of the {@code max-in-flight} sending slots; at most
+ * {@link #MAX_HELD} are held (claimed, queued, on the wire or awaiting their write) per instance. One that could not
+ * start before its lease would run out is dropped from the queue, not sent: the poll takes it after the lease, so no
+ * attempt ever overlaps a later claim of the same delivery. Outcomes are written in batches (one is written as soon as
+ * no other write is running, so a busy worker writes many per round trip).
  */
 @ApplicationScoped
 public class DeliveryWorker {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
     private static final int MAX_RECORD_BATCH = 500;
-    static final int MAX_UNRECORDED = 4 * MAX_RECORD_BATCH;
+    static final int MAX_HELD = 4 * MAX_RECORD_BATCH;
+    /** Time an attempt may need beyond the timeout (writing its outcome, clock differences) within its lease. */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     /** Settings of one worker. */
     public record Settings(boolean enabled, Duration pollInterval, int batchSize, int maxInFlight, Duration timeout,
@@ -61,7 +65,12 @@ public class DeliveryWorker {
     private final Settings settings;
     private final DeliverySender sender;
     private final MeterRegistry registry;
-    /** Claimed and not yet answered (or timed out). */
+    /** Room taken by {@link #reserve} for a claim under way. */
+    private final AtomicInteger reserved = new AtomicInteger();
+    /** Claimed deliveries waiting for a sending slot, with the time by which they must start. */
+    private final Queue<Ready> ready = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Sent and not yet answered (or timed out). */
     private final AtomicInteger onWire = new AtomicInteger();
     /** Answered, outcome not yet written. */
     private final AtomicInteger unrecorded = new AtomicInteger();
@@ -135,6 +144,9 @@ public class DeliveryWorker {
         }
     }
 
+    private record Ready(DueDelivery delivery, long startBy) {
+    }
+
     /**
      * Takes room for up to {@code wanted} deliveries (0 when stopped or disabled); give back what was not used with
      * {@link #dispatch}.
@@ -143,29 +155,58 @@ public class DeliveryWorker {
         if (stopped || !settings.enabled()) {
             return 0;
         }
-        int wire = onWire.get();
-        int room = Math.min(settings.maxInFlight() - wire, MAX_UNRECORDED - wire - unrecorded.get());
-        int taken = Math.max(0, Math.min(wanted, room));
-        onWire.addAndGet(taken);
+        int held = reserved.get() + queued.get() + onWire.get() + unrecorded.get();
+        int taken = Math.max(0, Math.min(wanted, MAX_HELD - held));
+        reserved.addAndGet(taken);
         return taken;
     }
 
     /**
-     * Sends deliveries claimed with room taken by {@link #reserve}; the room not used is given back. {@code source}
-     * (fan-out or poll) tags the claims metric.
+     * Queues deliveries claimed with room taken by {@link #reserve} (the room not used is given back) and sends what
+     * the free slots allow. {@code source} (fan-out or poll) tags the claims metric.
      */
-    void dispatch(List<DueDelivery> claimed, int reserved, String source) {
-        onWire.addAndGet(claimed.size() - reserved);
+    void dispatch(List<DueDelivery> claimed, int reservedForClaim, String source) {
+        long startBy = System.nanoTime() + settings.lease().minus(settings.timeout()).minus(LEASE_MARGIN).toNanos();
+        for (DueDelivery delivery : claimed) {
+            ready.add(new Ready(delivery, startBy));
+        }
+        queued.addAndGet(claimed.size());
+        reserved.addAndGet(-reservedForClaim);
         if (!claimed.isEmpty()) {
             registry.counter("ordo.webhooks.claims", "source", source).increment(claimed.size());
         }
-        for (DueDelivery delivery : claimed) {
-            sender.attempt(delivery).subscribe().with(this::finished);
+        sendReady();
+    }
+
+    /** Starts queued deliveries while sending slots are free. */
+    private void sendReady() {
+        while (true) {
+            int wire = onWire.get();
+            if (wire >= settings.maxInFlight() || ready.isEmpty()) {
+                return;
+            }
+            if (!onWire.compareAndSet(wire, wire + 1)) {
+                continue;
+            }
+            Ready next = ready.poll();
+            if (next == null) {
+                onWire.decrementAndGet();
+                continue;
+            }
+            queued.decrementAndGet();
+            if (System.nanoTime() - next.startBy() > 0) {
+                // could not start in time: its claim lapses and the poll takes it again, no overlap with that claim
+                onWire.decrementAndGet();
+                registry.counter("ordo.webhooks.claims.lapsed").increment();
+                continue;
+            }
+            sender.attempt(next.delivery()).subscribe().with(this::finished);
         }
     }
 
     private void pump() {
-        if (stopped || !claiming.compareAndSet(false, true)) {
+        // the poll keeps the local queue short: deliveries claimed at fan-out are cheaper, and go first
+        if (stopped || queued.get() >= settings.batchSize() || !claiming.compareAndSet(false, true)) {
             return;
         }
         int wanted = reserve(settings.batchSize());
@@ -193,6 +234,7 @@ public class DeliveryWorker {
         onWire.decrementAndGet();
         outcomes.add(attempt);
         writeOutcomes();
+        sendReady();
     }
 
     private void writeOutcomes() {
@@ -247,6 +289,6 @@ public class DeliveryWorker {
 
     /** Deliveries claimed and not yet written back (for tests and metrics). */
     public int inFlight() {
-        return onWire.get() + unrecorded.get();
+        return reserved.get() + queued.get() + onWire.get() + unrecorded.get();
     }
 }
