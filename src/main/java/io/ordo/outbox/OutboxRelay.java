@@ -19,7 +19,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.ordo.common.OrdoConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -28,10 +27,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Moves committed outbox events to every {@link OutboxSink}, in outbox order. Any number of instances may run it: a
- * transaction-scoped advisory lock lets one relay work at a time (the others find it taken and wait for the next
- * tick), and the claimed rows are also locked {@code FOR UPDATE SKIP LOCKED}, so no row is handed out twice and
- * events of one order never overtake each other. Rows are marked published in the same transaction, after every
+ * Moves committed outbox events to every {@link OutboxSink} (to all of them at once), in outbox order. Any number
+ * of instances may run it: a transaction-scoped advisory lock lets one relay work at a time (the others find it taken
+ * and wait for the next tick), and the claimed rows are also locked {@code FOR UPDATE SKIP LOCKED}, so no row is
+ * handed out twice and events of one order never overtake each other. Rows are marked published in the same transaction, after every
  * sink confirmed them; a crash or a broker outage leaves them unpublished for the next attempt.
  */
 @ApplicationScoped
@@ -140,9 +139,11 @@ public class OutboxRelay {
                         row.getString("payload"), row.getOffsetDateTime("created_at").toInstant()));
             }
             Long[] ids = events.stream().map(OutboxEvent::position).toArray(Long[]::new);
-            return Multi.createFrom().iterable(sinks)
-                    .onItem().transformToUniAndConcatenate(sink -> sink.accept(events))
-                    .collect().last()
+            // the sinks are independent: they take the batch at the same time, and it is published once all have it
+            List<Uni<Void>> accepted = new ArrayList<>();
+            sinks.forEach(sink -> accepted.add(sink.accept(events)));
+            return (accepted.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(accepted).andFailFast().replaceWithVoid())
                     .ifNoItem().after(sinkTimeout).fail()
                     .chain(() -> tx.preparedQuery(MARK).execute(Tuple.of(ids)))
                     .invoke(() -> published.increment(events.size()))
