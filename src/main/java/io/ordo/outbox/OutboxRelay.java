@@ -30,8 +30,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Moves committed outbox events to every {@link OutboxSink} (to all of them at once), in outbox order. Any number
  * of instances may run it: a transaction-scoped advisory lock lets one relay work at a time (the others find it taken
  * and wait for the next tick), and the claimed rows are also locked {@code FOR UPDATE SKIP LOCKED}, so no row is
- * handed out twice and events of one order never overtake each other. Rows are marked published in the same transaction, after every
- * sink confirmed them; a crash or a broker outage leaves them unpublished for the next attempt.
+ * handed out twice and events of one order never overtake each other. Rows are marked published in the same
+ * transaction, after every sink confirmed them; a crash or a broker outage leaves them unpublished for the next
+ * attempt.
  */
 @ApplicationScoped
 public class OutboxRelay {
