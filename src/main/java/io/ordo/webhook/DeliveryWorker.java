@@ -166,7 +166,12 @@ public class DeliveryWorker {
      * the free slots allow. {@code source} (fan-out or poll) tags the claims metric.
      */
     void dispatch(List<DueDelivery> claimed, int reservedForClaim, String source) {
-        long startBy = System.nanoTime() + settings.lease().minus(settings.timeout()).minus(LEASE_MARGIN).toNanos();
+        dispatch(claimed, reservedForClaim, source,
+                System.nanoTime() + settings.lease().minus(settings.timeout()).minus(LEASE_MARGIN).toNanos());
+    }
+
+    /** As above, with the {@link System#nanoTime()} by which each attempt must have started (tests). */
+    void dispatch(List<DueDelivery> claimed, int reservedForClaim, String source, long startBy) {
         for (DueDelivery delivery : claimed) {
             ready.add(new Ready(delivery, startBy));
         }
