@@ -126,6 +126,12 @@ public class DeliveryStore {
               FROM unnest($9::uuid[], $10::boolean[], $11::boolean[], $12::timestamptz[]) AS x(id, ok, gone, first_failure)
              WHERE s.id = x.id AND (s.failing_since IS NOT NULL OR NOT x.ok OR x.gone)
             RETURNING s.id, s.enabled, s.disabled_reason""";
+    /** Gives claims back unused: due now, the attempt not counted; only while no later claim took them. */
+    private static final String RELEASE = """
+            UPDATE webhook_deliveries d
+               SET attempts = d.attempts - 1, claimed_until = NULL, next_attempt_at = now()
+              FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt)
+             WHERE d.id = c.id AND d.attempts = c.attempt AND d.status = 'PENDING'""";
     private static final String PENDING = "SELECT count(*) FROM webhook_deliveries WHERE status = 'PENDING'";
     private static final String PURGE = """
             DELETE FROM webhook_deliveries WHERE id IN (
@@ -222,6 +228,13 @@ public class DeliveryStore {
                     }
                 }))
                 .replaceWithVoid();
+    }
+
+    /** Gives back claims that were never attempted; returns how many were still this worker's. */
+    public Uni<Integer> release(List<DueDelivery> claims) {
+        UUID[] ids = claims.stream().map(DueDelivery::id).toArray(UUID[]::new);
+        Integer[] attempts = claims.stream().map(DueDelivery::attempt).toArray(Integer[]::new);
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(ids, attempts)).map(rows -> rows.rowCount());
     }
 
     public Uni<Long> pendingCount() {

@@ -32,8 +32,8 @@ import io.vertx.mutiny.core.Vertx;
  * deliveries, and while claims come back full it claims again as soon as there is room, without waiting for the next
  * poll. Claimed deliveries wait in a local queue for one of the {@code max-in-flight} sending slots; at most
  * {@link #MAX_HELD} are held (claimed, queued, on the wire or awaiting their write) per instance. One that could not
- * start before its lease would run out is dropped from the queue, not sent: the poll takes it after the lease, so no
- * attempt ever overlaps a later claim of the same delivery. Outcomes are written in batches (one is written as soon as
+ * start early enough to end within its lease is not sent but given back (due again at once, the attempt not counted),
+ * so no attempt ever overlaps a later claim of the same delivery. Outcomes are written in batches (one is written as soon as
  * no other write is running, so a busy worker writes many per round trip).
  */
 @ApplicationScoped
@@ -185,11 +185,9 @@ public class DeliveryWorker {
 
     /** Starts queued deliveries while sending slots are free. */
     private void sendReady() {
-        while (true) {
+        List<DueDelivery> lapsed = new ArrayList<>();
+        while (onWire.get() < settings.maxInFlight() && !ready.isEmpty()) {
             int wire = onWire.get();
-            if (wire >= settings.maxInFlight() || ready.isEmpty()) {
-                return;
-            }
             if (!onWire.compareAndSet(wire, wire + 1)) {
                 continue;
             }
@@ -200,12 +198,18 @@ public class DeliveryWorker {
             }
             queued.decrementAndGet();
             if (System.nanoTime() - next.startBy() > 0) {
-                // could not start in time: its claim lapses and the poll takes it again, no overlap with that claim
                 onWire.decrementAndGet();
-                registry.counter("ordo.webhooks.claims.lapsed").increment();
+                lapsed.add(next.delivery());
                 continue;
             }
             sender.attempt(next.delivery()).subscribe().with(this::finished);
+        }
+        if (!lapsed.isEmpty()) {
+            // could not start in time: given back (due now, attempt not counted) rather than sent late, so no attempt
+            // overlaps a later claim; if giving back fails, they come back when their lease is over
+            registry.counter("ordo.webhooks.claims.lapsed").increment(lapsed.size());
+            store.release(lapsed).subscribe().with(released -> {
+            }, failure -> LOG.debugf("could not give back %d webhook claims: %s", lapsed.size(), failure.toString()));
         }
     }
 
