@@ -58,6 +58,13 @@ public interface OrdoConfig {
         @WithDefault("128")
         int maxInFlight();
 
+        /**
+         * Most deliveries one instance has on the wire at once to one subscription's endpoint, so a slow endpoint cannot
+         * take every slot; an endpoint that falls behind gets no more claims on that instance until it catches up.
+         */
+        @WithDefault("32")
+        int maxInFlightPerEndpoint();
+
         /** Finished (delivered or failed) deliveries and their attempts are deleted after this. */
         @WithDefault("7d")
         Duration deliveryRetention();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,8 +33,9 @@ public class DeliveryStore {
     private static final Logger LOG = Logger.getLogger(DeliveryStore.class);
     /**
      * One delivery per (event, matching enabled subscription); the first {@code $2} heads (no earlier delivery of the
-     * same order to the same subscription pending, in the table or earlier in this batch) are inserted already
-     * claimed (attempt 1 started, leased for {@code $3} seconds) and returned with what is needed to send them.
+     * same order to the same subscription pending, in the table or earlier in this batch), at most {@code $5[i]} for
+     * subscription {@code $4[i]} and {@code $6} for any other, are inserted already claimed (attempt 1 started, leased
+     * for {@code $3} seconds) and returned with what is needed to send them.
      */
     private static final String FAN_OUT = """
             WITH matched AS (
@@ -48,9 +50,12 @@ public class DeliveryStore {
                                               AND (s.channel IS NULL OR s.channel = o.payload ->> 'channel')
                  WHERE o.id = ANY ($1)),
             ranked AS (
-                SELECT m.*, head AND count(*) FILTER (WHERE head) OVER (ORDER BY position, subscription_id) <= $2
-                           AS claimed
-                  FROM matched m),
+                SELECT m.*, head
+                       AND count(*) FILTER (WHERE head) OVER (ORDER BY position, subscription_id) <= $2
+                       AND count(*) FILTER (WHERE head) OVER (PARTITION BY subscription_id ORDER BY position)
+                           <= coalesce(r.room, $6) AS claimed
+                  FROM matched m
+                  LEFT JOIN unnest($4::uuid[], $5::int[]) AS r(subscription_id, room) USING (subscription_id)),
             inserted AS (
                 INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, aggregate_id, sequence,
                                                 outbox_position, body, event_created_at, attempts, claimed_until,
@@ -75,7 +80,7 @@ public class DeliveryStore {
             WITH due AS (
                 SELECT d.id FROM webhook_deliveries d
                  WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
-                   AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = d.subscription_id AND s.enabled)
+                   AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = d.subscription_id AND s.enabled)%s
                    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
                                     WHERE e.subscription_id = d.subscription_id AND e.aggregate_id = d.aggregate_id
                                       AND e.status = 'PENDING' AND e.outbox_position < d.outbox_position)
@@ -147,19 +152,28 @@ public class DeliveryStore {
 
     /** Claims up to {@code limit} due deliveries for {@code lease}. */
     public Uni<List<DueDelivery>> claimDueDeliveries(int limit, Duration lease) {
+        return claimDueDeliveries(limit, lease, List.of());
+    }
+
+    /** Claims up to {@code limit} due deliveries for {@code lease}, none of the subscriptions {@code skipped}. */
+    public Uni<List<DueDelivery>> claimDueDeliveries(int limit, Duration lease, List<UUID> skipped) {
         // Planned afresh on every call (a simple query with two integers of ours inlined), not prepared: a plan cached
         // while the table was small (a nested loop over a sequential scan for the ordering check) stays cached until
         // the next ANALYZE, and a claim took minutes once a backlog of 100k deliveries had built up.
-        String claim = String.format(CLAIM, limit, lease.toSeconds(), lease.toSeconds());
+        // the skipped ids are UUIDs of ours (hex digits and dashes only), safe to inline
+        String skip = skipped.isEmpty() ? "" : skipped.stream().map(UUID::toString)
+                .collect(Collectors.joining(",", "\n                   AND d.subscription_id <> ALL ('{", "}'::uuid[])"));
+        String claim = String.format(CLAIM, skip, limit, lease.toSeconds(), lease.toSeconds());
         return pool.query(claim).execute().map(DeliveryStore::dueDeliveries);
     }
 
     /**
      * Inserts the deliveries of the outbox events at {@code positions} and claims up to {@code claim} of them that may
-     * go out at once, for {@code leaseSeconds}; returns the claimed ones.
+     * go out at once (within the endpoints' {@code rooms}), for {@code leaseSeconds}; returns the claimed ones.
      */
-    public Uni<List<DueDelivery>> fanOut(Long[] positions, int claim, long leaseSeconds) {
-        return pool.preparedQuery(FAN_OUT).execute(Tuple.of(positions, (long) claim, leaseSeconds))
+    public Uni<List<DueDelivery>> fanOut(Long[] positions, int claim, long leaseSeconds, SendQueue.Rooms rooms) {
+        Tuple args = Tuple.of(positions, (long) claim, leaseSeconds, rooms.ids(), rooms.rooms(), rooms.other());
+        return pool.preparedQuery(FAN_OUT).execute(args)
                 .map(DeliveryStore::dueDeliveries);
     }
 

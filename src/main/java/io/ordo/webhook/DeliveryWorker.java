@@ -45,13 +45,14 @@ public class DeliveryWorker {
     private static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     /** Settings of one worker. */
-    public record Settings(boolean enabled, Duration pollInterval, int batchSize, int maxInFlight, Duration timeout,
-            List<Duration> retrySchedule, Duration disableAfter, Duration retention) {
+    public record Settings(boolean enabled, Duration pollInterval, int batchSize, int maxInFlight,
+            int maxInFlightPerEndpoint, Duration timeout, List<Duration> retrySchedule, Duration disableAfter,
+            Duration retention) {
 
         static Settings of(OrdoConfig.Webhooks config) {
             return new Settings(config.workersEnabled(), config.pollInterval(), config.batchSize(),
-                    config.maxInFlight(), config.timeout(), config.retrySchedule(), config.disableAfter(),
-                    config.deliveryRetention());
+                    config.maxInFlight(), config.maxInFlightPerEndpoint(), config.timeout(), config.retrySchedule(),
+                    config.disableAfter(), config.deliveryRetention());
         }
 
         /** A claim outlives any attempt: the timeout plus a margin for writing the outcome. */
@@ -67,9 +68,8 @@ public class DeliveryWorker {
     private final MeterRegistry registry;
     /** Room taken by {@link #reserve} for a claim under way. */
     private final AtomicInteger reserved = new AtomicInteger();
-    /** Claimed deliveries waiting for a sending slot, with the time by which they must start. */
-    private final Queue<Ready> ready = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    /** Claimed deliveries waiting for a sending slot. */
+    private final SendQueue waiting;
     /** Sent and not yet answered (or timed out). */
     private final AtomicInteger onWire = new AtomicInteger();
     /** Answered, outcome not yet written. */
@@ -99,6 +99,7 @@ public class DeliveryWorker {
         this.vertx = vertx;
         this.settings = settings;
         this.registry = registry;
+        this.waiting = new SendQueue(settings.maxInFlightPerEndpoint());
         this.sender = new DeliverySender(vertx, guard,
                 new RetryPolicy(settings.retrySchedule(), new Random()), settings.timeout(),
                 settings.maxInFlight(), clock);
@@ -144,9 +145,6 @@ public class DeliveryWorker {
         }
     }
 
-    private record Ready(DueDelivery delivery, long startBy) {
-    }
-
     /**
      * Takes room for up to {@code wanted} deliveries (0 when stopped or disabled); give back what was not used with
      * {@link #dispatch}.
@@ -155,10 +153,15 @@ public class DeliveryWorker {
         if (stopped || !settings.enabled()) {
             return 0;
         }
-        int held = reserved.get() + queued.get() + onWire.get() + unrecorded.get();
+        int held = reserved.get() + waiting.queued() + onWire.get() + unrecorded.get();
         int taken = Math.max(0, Math.min(wanted, MAX_HELD - held));
         reserved.addAndGet(taken);
         return taken;
+    }
+
+    /** How many more deliveries the fan-out may claim per endpoint. */
+    SendQueue.Rooms endpointRooms() {
+        return waiting.rooms();
     }
 
     /**
@@ -173,9 +176,8 @@ public class DeliveryWorker {
     /** As above, with the {@link System#nanoTime()} by which each attempt must have started (tests). */
     void dispatch(List<DueDelivery> claimed, int reservedForClaim, String source, long startBy) {
         for (DueDelivery delivery : claimed) {
-            ready.add(new Ready(delivery, startBy));
+            waiting.add(delivery, startBy);
         }
-        queued.addAndGet(claimed.size());
         reserved.addAndGet(-reservedForClaim);
         if (!claimed.isEmpty()) {
             registry.counter("ordo.webhooks.claims", "source", source).increment(claimed.size());
@@ -186,23 +188,13 @@ public class DeliveryWorker {
     /** Starts queued deliveries while sending slots are free. */
     private void sendReady() {
         List<DueDelivery> lapsed = new ArrayList<>();
-        while (onWire.get() < settings.maxInFlight() && !ready.isEmpty()) {
-            int wire = onWire.get();
-            if (!onWire.compareAndSet(wire, wire + 1)) {
-                continue;
-            }
-            Ready next = ready.poll();
-            if (next == null) {
-                onWire.decrementAndGet();
-                continue;
-            }
-            queued.decrementAndGet();
-            if (System.nanoTime() - next.startBy() > 0) {
-                onWire.decrementAndGet();
-                lapsed.add(next.delivery());
-                continue;
-            }
-            sender.attempt(next.delivery()).subscribe().with(this::finished);
+        List<DueDelivery> send;
+        synchronized (this) {
+            send = waiting.take(settings.maxInFlight() - onWire.get(), System.nanoTime(), lapsed);
+            onWire.addAndGet(send.size());
+        }
+        for (DueDelivery delivery : send) {
+            sender.attempt(delivery).subscribe().with(this::finished);
         }
         if (!lapsed.isEmpty()) {
             // could not start in time: given back (due now, attempt not counted) rather than sent late, so no attempt
@@ -214,8 +206,10 @@ public class DeliveryWorker {
     }
 
     private void pump() {
-        // the poll keeps the local queue short: deliveries claimed at fan-out are cheaper, and go first
-        if (stopped || queued.get() >= settings.batchSize() || !claiming.compareAndSet(false, true)) {
+        // the poll keeps the local queue short (deliveries claimed at fan-out are cheaper, and go first), and claims
+        // nothing for a congested endpoint
+        if (stopped || waiting.queuedForOpenEndpoints() >= settings.batchSize()
+                || !claiming.compareAndSet(false, true)) {
             return;
         }
         int wanted = reserve(settings.batchSize());
@@ -223,7 +217,7 @@ public class DeliveryWorker {
             claiming.set(false);
             return;
         }
-        store.claimDueDeliveries(wanted, settings.lease()).subscribe().with(claimed -> {
+        store.claimDueDeliveries(wanted, settings.lease(), waiting.congested()).subscribe().with(claimed -> {
             backlog.set(claimed.size() == wanted);
             claiming.set(false);
             dispatch(claimed, wanted, "poll");
@@ -240,7 +234,10 @@ public class DeliveryWorker {
     private void finished(Attempt attempt) {
         registry.counter("ordo.webhooks.attempts", "outcome", attempt.kind()).increment();
         unrecorded.incrementAndGet();
-        onWire.decrementAndGet();
+        synchronized (this) {
+            onWire.decrementAndGet();
+            waiting.sent(attempt.subscriptionId());
+        }
         outcomes.add(attempt);
         writeOutcomes();
         sendReady();
@@ -298,6 +295,6 @@ public class DeliveryWorker {
 
     /** Deliveries claimed and not yet written back (for tests and metrics). */
     public int inFlight() {
-        return reserved.get() + queued.get() + onWire.get() + unrecorded.get();
+        return reserved.get() + waiting.queued() + onWire.get() + unrecorded.get();
     }
 }

@@ -39,7 +39,7 @@ public class WebhookFanout implements OutboxSink {
         int room = worker.reserve(Integer.MAX_VALUE);
         // Cancelled (the relay's sink timeout): the room is given back; what the statement still claims goes out when
         // its lease runs out.
-        return store.fanOut(positions, room, leaseSeconds)
+        return store.fanOut(positions, room, leaseSeconds, worker.endpointRooms())
                 .onItemOrFailure().invoke((claimed, failure) ->
                         worker.dispatch(failure == null ? claimed : List.of(), room, "fan-out"))
                 .onCancellation().invoke(() -> worker.dispatch(List.of(), room, "fan-out"))

@@ -42,6 +42,7 @@ import io.vertx.mutiny.core.Vertx;
 @QuarkusTest
 class WebhookDeliveryTest {
     static final Duration WAIT = Duration.ofSeconds(30);
+    static final SendQueue.Rooms ANY_ROOM = new SendQueue.Rooms(new java.util.UUID[0], new Integer[0], 1000);
 
     @Inject
     DeliveryStore store;
@@ -258,13 +259,13 @@ class WebhookDeliveryTest {
                     event(shop, b, 1, "order.created")};
 
             int room = worker.reserve(1);
-            List<DueDelivery> claimed = store.fanOut(positions, room, 60).await().atMost(WAIT);
+            List<DueDelivery> claimed = store.fanOut(positions, room, 60, ANY_ROOM).await().atMost(WAIT);
             // a#1 is the only one claimed: a#2 waits behind a#1, b#1 found no room left
             assertEquals(1, claimed.size());
             assertEquals(1, claimed.get(0).attempt());
             assertEquals(Db.strings("SELECT event_id::text FROM outbox WHERE id = ?", positions[0]),
                     List.of(claimed.get(0).eventId().toString()));
-            assertEquals(List.of(), store.fanOut(positions, 0, 60).await().atMost(WAIT), "offered again: nothing new");
+            assertEquals(List.of(), store.fanOut(positions, 0, 60, ANY_ROOM).await().atMost(WAIT), "offered again: nothing new");
 
             // b#1 goes out by the poll; a#2 only after a#1, which waits for its lease unless sent by its claimer
             receiver.awaitReceived(r -> true, 1, WAIT);
@@ -288,7 +289,7 @@ class WebhookDeliveryTest {
             String order = java.util.UUID.randomUUID().toString();
             Long[] positions = {event(shop, order, 1, "order.created")};
             int room = other.reserve(1);
-            List<DueDelivery> claimed = store.fanOut(positions, room, 600).await().atMost(WAIT);
+            List<DueDelivery> claimed = store.fanOut(positions, room, 600, ANY_ROOM).await().atMost(WAIT);
             assertEquals(1, claimed.size());
             double lapsed = registry.counter("ordo.webhooks.claims.lapsed").count();
 
@@ -342,9 +343,44 @@ class WebhookDeliveryTest {
         }
     }
 
+    @Test
+    void aSlowEndpointGetsNoMoreThanItsShareOfTheSendingSlots() {
+        Shop shop = shop("wh-fair", 100);
+        // 8 slots, at most 2 per endpoint; this instance's worker stopped so that this one does all the sending
+        DeliveryWorker fair = new DeliveryWorker(store, vertx, new WebhookUrlGuard(true, true), registry,
+                new DeliveryWorker.Settings(true, Duration.ofMillis(20), 50, 8, 2, Duration.ofSeconds(2),
+                        List.of(Duration.ofSeconds(30)), Duration.ofDays(5), Duration.ofDays(7)),
+                Clock.systemUTC());
+        worker.stop();
+        try (WebhookReceiver slow = WebhookReceiver.start(); WebhookReceiver fast = WebhookReceiver.start()) {
+            slow.answer(r -> Answer.after(Duration.ofSeconds(3), 200)); // never within the 2-s timeout
+            fast.answer(r -> Answer.status(200));
+            JsonPath stuck = subscribe(shop, slow, "order.created");
+            subscribe(shop, fast, "order.created");
+            int orders = 12;
+            for (int i = 0; i < orders; i++) {
+                placeOrder(shop, "F-" + i);
+            }
+            fair.start();
+
+            List<WebhookReceiver.Received> quick = fast.awaitReceived(r -> true, orders, WAIT);
+            Duration spread = Duration.between(quick.get(0).at(), quick.get(orders - 1).at());
+            assertTrue(spread.toMillis() < 1500, "the fast endpoint was not held up by the slow one: " + spread);
+            List<WebhookReceiver.Received> late = slow.awaitReceived(r -> true, 3, WAIT);
+            Instant first = late.get(0).at();
+            long inFirstWave = late.stream().filter(r -> r.at().isBefore(first.plusMillis(1500))).count();
+            assertEquals(2, inFirstWave, "at most 2 attempts on the wire to one endpoint");
+            as(Tokens.admin()).body(Map.of("enabled", false)).patch("/v1/webhooks/{id}", stuck.getString("id"))
+                    .then().statusCode(200);
+        } finally {
+            fair.stop();
+            worker.start();
+        }
+    }
+
     private DeliveryWorker pollingWorker() {
         return new DeliveryWorker(store, vertx, new WebhookUrlGuard(true, true), registry,
-                new DeliveryWorker.Settings(true, Duration.ofMillis(20), 7, 16, Duration.ofSeconds(2),
+                new DeliveryWorker.Settings(true, Duration.ofMillis(20), 7, 16, 16, Duration.ofSeconds(2),
                         List.of(Duration.ofMillis(200)), Duration.ofDays(5), Duration.ofDays(7)),
                 Clock.systemUTC());
     }
