@@ -62,7 +62,7 @@ public interface OrdoConfig {
          * Most deliveries one instance has on the wire at once to one subscription's endpoint, so a slow endpoint cannot
          * take every slot; an endpoint that falls behind gets no more claims on that instance until it catches up.
          */
-        @WithDefault("32")
+        @WithDefault("64")
         int maxInFlightPerEndpoint();
 
         /** Finished (delivered or failed) deliveries and their attempts are deleted after this. */
