@@ -50,7 +50,7 @@ public interface OrdoConfig {
         @WithDefault("100ms")
         Duration pollInterval();
 
-        /** Most deliveries one claim takes. */
+        /** Most deliveries one poll claims (the fan-out claims first attempts itself). */
         @WithDefault("200")
         int batchSize();
 

@@ -26,15 +26,16 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 
 /**
- * Sends webhook deliveries, on every instance where {@code ordo.webhooks.workers-enabled}. Most first attempts arrive
- * already claimed from {@link WebhookFanout}; the rest (retries, events waiting behind an earlier one of the same order,
- * overflow, claims of a crashed instance whose lease ran out) are polled: each poll claims up to {@code batch-size} due
- * deliveries, and while claims come back full it claims again as soon as there is room, without waiting for the next
- * poll. Claimed deliveries wait in a local queue for one of the {@code max-in-flight} sending slots; at most
- * {@link #MAX_HELD} are held (claimed, queued, on the wire or awaiting their write) per instance. One that could not
- * start early enough to end within its lease is not sent but given back (due again at once, the attempt not counted),
- * so no attempt ever overlaps a later claim of the same delivery. Outcomes are written in batches (one is written as soon as
- * no other write is running, so a busy worker writes many per round trip).
+ * Sends webhook deliveries, on every instance where {@code ordo.webhooks.workers-enabled}. Most first attempts
+ * arrive already claimed from {@link WebhookFanout}; the rest (retries, events waiting behind an earlier one of the
+ * same order, overflow, claims of a crashed instance whose lease ran out) are polled: each poll claims up to
+ * {@code batch-size} due deliveries, and while claims come back full it claims again as soon as there is room,
+ * without waiting for the next poll. Claimed deliveries wait in a {@link SendQueue} for one of the
+ * {@code max-in-flight} sending slots, endpoints taking turns; at most {@link #MAX_HELD} are held (claimed, queued,
+ * on the wire or awaiting their write) per instance. One that could not start early enough to end within its lease
+ * is not sent but given back (due again at once, the attempt not counted), so no attempt ever overlaps a later claim
+ * of the same delivery. Outcomes are written in batches (one is written as soon as no other write is running, so a
+ * busy worker writes many per round trip).
  */
 @ApplicationScoped
 public class DeliveryWorker {
@@ -157,6 +158,11 @@ public class DeliveryWorker {
         int taken = Math.max(0, Math.min(wanted, MAX_HELD - held));
         reserved.addAndGet(taken);
         return taken;
+    }
+
+    /** How long a claim of this worker lasts. */
+    Duration lease() {
+        return settings.lease();
     }
 
     /** How many more deliveries the fan-out may claim per endpoint. */

@@ -24,7 +24,7 @@ final class SendQueue {
     record Ready(DueDelivery delivery, long queuedAt, long startBy) {
     }
 
-    /** How many more deliveries may be claimed per endpoint: {@code rooms[i]} for {@code ids[i]}, else {@code other}. */
+    /** Room for more claims per endpoint: {@code rooms[i]} for {@code ids[i]}, {@code other} for the rest. */
     record Rooms(UUID[] ids, Integer[] rooms, int other) {
     }
 

@@ -4,7 +4,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.ordo.common.OrdoConfig;
 import io.ordo.outbox.OutboxEvent;
 import io.ordo.outbox.OutboxSink;
 import io.smallrye.mutiny.Uni;
@@ -25,12 +24,10 @@ import io.smallrye.mutiny.Uni;
 public class WebhookFanout implements OutboxSink {
     private final DeliveryStore store;
     private final DeliveryWorker worker;
-    private final long leaseSeconds;
 
-    public WebhookFanout(DeliveryStore store, DeliveryWorker worker, OrdoConfig config) {
+    public WebhookFanout(DeliveryStore store, DeliveryWorker worker) {
         this.store = store;
         this.worker = worker;
-        this.leaseSeconds = DeliveryWorker.Settings.of(config.webhooks()).lease().toSeconds();
     }
 
     @Override
@@ -39,7 +36,7 @@ public class WebhookFanout implements OutboxSink {
         int room = worker.reserve(Integer.MAX_VALUE);
         // Cancelled (the relay's sink timeout): the room is given back; what the statement still claims goes out when
         // its lease runs out.
-        return store.fanOut(positions, room, leaseSeconds, worker.endpointRooms())
+        return store.fanOut(positions, room, worker.lease().toSeconds(), worker.endpointRooms())
                 .onItemOrFailure().invoke((claimed, failure) ->
                         worker.dispatch(failure == null ? claimed : List.of(), room, "fan-out"))
                 .onCancellation().invoke(() -> worker.dispatch(List.of(), room, "fan-out"))
