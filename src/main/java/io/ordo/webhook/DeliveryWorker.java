@@ -127,14 +127,18 @@ public class DeliveryWorker {
         stop();
     }
 
-    public void start() {
+    /** Starts polling (again); a second call while started does nothing. */
+    public synchronized void start() {
+        if (pollTimer >= 0) {
+            return;
+        }
         stopped = false;
         pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> pump());
         housekeepingTimer = vertx.setPeriodic(5_000, id -> housekeeping());
     }
 
     /** Stops claiming; attempts on the wire still finish and are written. */
-    public void stop() {
+    public synchronized void stop() {
         stopped = true;
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);

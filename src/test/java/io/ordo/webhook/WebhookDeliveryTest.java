@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -304,6 +305,39 @@ class WebhookDeliveryTest {
                     + "WHERE id = ? AND status = 'DELIVERED' AND attempts = 1", claimed.get(0).id()) == 1);
             Awaitility.await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> receiver.received().size() == 1);
             assertEquals(0, store.release(claimed).await().atMost(WAIT), "a finished delivery is not given back");
+        }
+    }
+
+    @Test
+    void nothingMoreIsClaimedForACongestedEndpointByTheFanOutOrThePoll() {
+        Shop shop = shop("wh-congested", 10);
+        worker.stop(); // no poll of this instance's worker in between: the test claims by hand
+        try (WebhookReceiver busyReceiver = WebhookReceiver.start();
+                WebhookReceiver freeReceiver = WebhookReceiver.start()) {
+            UUID busy = UUID.fromString(subscribe(shop, busyReceiver, "order.created").getString("id"));
+            UUID free = UUID.fromString(subscribe(shop, freeReceiver, "order.created").getString("id"));
+            Long[] positions = {event(shop, UUID.randomUUID().toString(), 1, "order.created"),
+                    event(shop, UUID.randomUUID().toString(), 1, "order.created")};
+
+            // the busy endpoint has no room left on this instance: the fan-out claims only the free one's
+            SendQueue.Rooms rooms = new SendQueue.Rooms(new UUID[] {busy}, new Integer[] {0}, 10);
+            List<DueDelivery> claimed = store.fanOut(positions, 10, 60, rooms).await().atMost(WAIT);
+            assertEquals(List.of(free, free), claimed.stream().map(DueDelivery::subscriptionId).toList());
+            // the poll skips it too, while it is congested; afterwards it claims its two
+            assertEquals(List.of(), store.claimDueDeliveries(10, Duration.ofSeconds(60), List.of(busy))
+                    .await().atMost(WAIT));
+            List<DueDelivery> polled = store.claimDueDeliveries(10, Duration.ofSeconds(60), List.of())
+                    .await().atMost(WAIT);
+            assertEquals(List.of(busy, busy), polled.stream().map(DueDelivery::subscriptionId).toList());
+
+            List<DueDelivery> all = new ArrayList<>(claimed);
+            all.addAll(polled);
+            assertEquals(4, store.release(all).await().atMost(WAIT));
+            worker.start();
+            busyReceiver.awaitReceived(r -> true, 2, WAIT);
+            freeReceiver.awaitReceived(r -> true, 2, WAIT);
+        } finally {
+            worker.start();
         }
     }
 
