@@ -52,7 +52,7 @@ public class ChannelResource {
     @ProblemResponses.Conflict
     public Uni<Response> create(@Valid @NotNull CreateChannel body,
             @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
-        return idempotency.once(caller.get(), idempotencyKey, "POST /v1/channels", body, () -> channels.create(body)
+        return idempotency.once(caller.get().subject(), idempotencyKey, "POST /v1/channels", body, () -> channels.create(body)
                 .map(view -> new StoredResponse(201, idempotency.write(view), MediaType.APPLICATION_JSON,
                         Map.of(HttpHeaders.LOCATION, "/v1/channels/" + view.code()))));
     }

@@ -4,7 +4,10 @@ import java.time.Instant;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** A channel as the API shows it. */
+@RegisterForReflection
 @Schema(name = "Channel")
 public record ChannelView(
         @Schema(examples = "web-eu") String code,

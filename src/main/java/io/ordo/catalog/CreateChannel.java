@@ -7,7 +7,10 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Body of {@code POST /v1/channels}. */
+@RegisterForReflection
 @Schema(name = "CreateChannel")
 public record CreateChannel(
         @Schema(examples = "web-eu", description = "Immutable code; the `ordo_channel` claim of the channel's tokens")

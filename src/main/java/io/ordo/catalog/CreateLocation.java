@@ -9,7 +9,10 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Body of {@code POST /v1/locations}. */
+@RegisterForReflection
 @Schema(name = "CreateLocation")
 public record CreateLocation(
         @Schema(examples = "WH-LIS") @NotNull @Pattern(regexp = Codes.PATTERN, message = Codes.MESSAGE) String code,

@@ -53,7 +53,7 @@ public class LocationResource {
     @ProblemResponses.Conflict
     public Uni<Response> create(@Valid @NotNull CreateLocation body,
             @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
-        return idempotency.once(caller.get(), idempotencyKey, "POST /v1/locations", body, () -> locations.create(body)
+        return idempotency.once(caller.get().subject(), idempotencyKey, "POST /v1/locations", body, () -> locations.create(body)
                 .map(view -> new StoredResponse(201, idempotency.write(view), MediaType.APPLICATION_JSON,
                         Map.of(HttpHeaders.LOCATION, "/v1/locations/" + view.code()))));
     }

@@ -4,7 +4,10 @@ import java.time.Instant;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** A location as the API shows it. */
+@RegisterForReflection
 @Schema(name = "Location")
 public record LocationView(
         @Schema(examples = "WH-LIS") String code,

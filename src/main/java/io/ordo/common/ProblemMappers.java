@@ -80,7 +80,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException failure, UriInfo uri) {
-        return respond(Problem.of(ProblemType.FORBIDDEN, "The token does not grant access to this resource"), uri);
+        return respond(OrdoException.problemOf(failure), uri);
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })

@@ -11,8 +11,10 @@ import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.ordo.catalog.Codes;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Body of {@code POST /v1/orders/{id}/shipments}: units leaving one location, each SKU once. */
+@RegisterForReflection
 @Schema(name = "CreateShipment")
 public record CreateShipment(
         @Schema(examples = "WH-LIS", description = "The location the units leave from; the order must hold "

@@ -8,7 +8,10 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Body of {@code POST /v1/orders/{id}/returns}: shipped units asked back, each SKU once. */
+@RegisterForReflection
 @Schema(name = "RequestReturn")
 public record RequestReturn(
         @NotNull @Size(min = 1, max = 500) List<@Valid @NotNull UnitLine> lines,

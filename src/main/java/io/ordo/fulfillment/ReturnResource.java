@@ -75,7 +75,7 @@ public class ReturnResource {
     public Uni<Response> receive(@PathParam("id") UUID id, @Valid @NotNull ReceiveReturn body,
             @Parameter(description = "Idempotency key, as for orders") @RestHeader(IdempotencyService.HEADER) String key) {
         Caller who = caller.get();
-        return idempotency.once(who, key, "POST /v1/returns/" + id + "/receive", body,
+        return idempotency.once(who.subject(), key, "POST /v1/returns/" + id + "/receive", body,
                 () -> returns.receive(id, body, who).map(this::stored));
     }
 
@@ -96,7 +96,7 @@ public class ReturnResource {
     public Uni<Response> refund(@PathParam("id") UUID id, @Valid @NotNull RefundReturn body,
             @Parameter(description = "Idempotency key, as for orders") @RestHeader(IdempotencyService.HEADER) String key) {
         Caller who = caller.get();
-        return idempotency.once(who, key, "POST /v1/returns/" + id + "/refund", body,
+        return idempotency.once(who.subject(), key, "POST /v1/returns/" + id + "/refund", body,
                 () -> returns.refund(id, body, who).map(this::stored));
     }
 

@@ -5,10 +5,10 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.ordo.common.OrdoConfig;
 import io.ordo.common.ResourceNotFound;
 import io.ordo.webhook.SecretView;
 import io.ordo.webhook.Signatures;
+import io.ordo.webhook.WebhooksConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -33,9 +33,9 @@ public class InboundSecrets {
     private final Pool pool;
     private final long windowSeconds;
 
-    public InboundSecrets(Pool pool, OrdoConfig config) {
+    public InboundSecrets(Pool pool, WebhooksConfig config) {
         this.pool = pool;
-        this.windowSeconds = config.webhooks().secretRotationWindow().toSeconds();
+        this.windowSeconds = config.secretRotationWindow().toSeconds();
     }
 
     /** Creates or rotates the channel's inbound secret and returns it (the only time it is shown). */

@@ -8,7 +8,10 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Body of {@code POST /v1/stock/{sku}/{locationCode}/adjustments}: a relative change of {@code onHand}. */
+@RegisterForReflection
 @Schema(name = "AdjustStock")
 public record AdjustStock(
         @Schema(examples = "-2", description = "Units added (positive) or removed (negative); not 0")

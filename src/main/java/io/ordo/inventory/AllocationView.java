@@ -7,10 +7,12 @@ import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** Units of a line (of an order or a hold) reserved at one location. */
+@RegisterForReflection
 @Schema(name = "Allocation")
 public record AllocationView(@Schema(examples = "WH-LIS") String location, @Schema(examples = "2") int quantity) {
 

@@ -6,7 +6,6 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.ordo.common.OrdoConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -23,9 +22,9 @@ public class HoldExpirySweeper {
     private final int batchSize;
     private final Counter expired;
 
-    public HoldExpirySweeper(HoldRepository holds, OrdoConfig config, MeterRegistry registry) {
+    public HoldExpirySweeper(HoldRepository holds, HoldsConfig config, MeterRegistry registry) {
         this.holds = holds;
-        this.batchSize = config.holds().sweepBatchSize();
+        this.batchSize = config.sweepBatchSize();
         this.expired = Counter.builder("ordo.holds.expired").description("Holds expired by the sweeper")
                 .register(registry);
     }

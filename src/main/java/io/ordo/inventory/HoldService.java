@@ -11,9 +11,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.ordo.common.HoldNotUsable;
 import io.ordo.common.InvalidRequest;
-import io.ordo.common.OrdoConfig;
 import io.ordo.common.ResourceNotFound;
 import io.ordo.common.idempotency.Claim;
 import io.ordo.security.Caller;
@@ -24,10 +22,10 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class HoldService {
     private final HoldRepository holds;
-    private final OrdoConfig config;
+    private final HoldsConfig config;
     private final Clock clock;
 
-    public HoldService(HoldRepository holds, OrdoConfig config, Clock clock) {
+    public HoldService(HoldRepository holds, HoldsConfig config, Clock clock) {
         this.holds = holds;
         this.config = config;
         this.clock = clock;
@@ -45,11 +43,12 @@ public class HoldService {
     public Uni<HoldView> create(PlaceHold request, Caller caller, Claim claim) {
         String channel;
         try {
-            channel = caller.channelForWrite(request.channel());
+            channel = caller.channelForWrite(request.channel())
+                    .orElseThrow(() -> new InvalidRequest("channel", "must not be null"));
         } catch (RuntimeException refused) {
             return Uni.createFrom().failure(refused);
         }
-        Duration ttl = request.ttlSeconds() == null ? config.holds().defaultTtl()
+        Duration ttl = request.ttlSeconds() == null ? config.defaultTtl()
                 : Duration.ofSeconds(request.ttlSeconds());
         UUID id = claim.idOrRandom();
         // to the microsecond, as PostgreSQL keeps it: the answer to the create is then the hold as GET (or a

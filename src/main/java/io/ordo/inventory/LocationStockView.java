@@ -2,7 +2,10 @@ package io.ordo.inventory;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Stock of one SKU at one location. */
+@RegisterForReflection
 @Schema(name = "LocationStock")
 public record LocationStockView(
         @Schema(examples = "WH-LIS") String location,

@@ -13,8 +13,10 @@ import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.ordo.catalog.Codes;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Body of {@code POST /v1/holds}: a cart reservation that expires by itself. */
+@RegisterForReflection
 @Schema(name = "PlaceHold")
 public record PlaceHold(
         @Schema(examples = "web-eu", description = "Required for admins; a channel token may omit it")
@@ -23,6 +25,7 @@ public record PlaceHold(
         @Schema(examples = "900", description = "1-3600; default ordo.holds.default-ttl (15 minutes)")
         @Min(1) @Max(3600) Integer ttlSeconds) {
 
+    @RegisterForReflection
     @Schema(name = "HoldLine")
     public record Line(@Schema(examples = "TSHIRT-M") @Sku String sku,
             @Schema(examples = "1") @NotNull @Min(1) @Max(100_000) Integer quantity) {

@@ -6,7 +6,10 @@ import jakarta.validation.constraints.NotNull;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Body of {@code PUT /v1/stock/{sku}/{locationCode}}: the counted quantity (and optionally a low-stock threshold). */
+@RegisterForReflection
 @Schema(name = "SetStock")
 public record SetStock(
         @Schema(examples = "120", description = "Units physically at the location; never below what is reserved")

@@ -5,10 +5,12 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** A SKU that cannot be reserved in full: how many were asked for and how many are available over all locations. */
+@RegisterForReflection
 @Schema(name = "Shortage")
 public record Shortage(@Schema(examples = "TSHIRT-M") String sku, @Schema(examples = "2") int requested,
         @Schema(examples = "1") int available) {

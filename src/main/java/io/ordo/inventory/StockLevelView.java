@@ -5,7 +5,10 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The result of a count or an adjustment: the movement recorded and the stock after it. */
+@RegisterForReflection
 @Schema(name = "StockMovement")
 public record StockLevelView(
         @Schema(description = "Id of the ledger entry") UUID id,

@@ -4,7 +4,10 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Stock of one SKU: totals over all locations, then each location in reservation order. */
+@RegisterForReflection
 @Schema(name = "Stock")
 public record StockView(
         @Schema(examples = "TSHIRT-M") String sku,

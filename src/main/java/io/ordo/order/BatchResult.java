@@ -7,11 +7,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.ordo.common.Problem;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Outcome of {@code POST /v1/orders/batch}: one result per index of the request, in order. */
+@RegisterForReflection
 @Schema(name = "BatchResult")
 public record BatchResult(List<Item> results) {
 
+    @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "BatchResultItem")
     public record Item(int index, @Schema(examples = "201") int status, OrderView order, Problem problem) {

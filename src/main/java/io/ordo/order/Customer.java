@@ -6,6 +6,9 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+@RegisterForReflection
 @Schema(name = "Customer")
 public record Customer(
         @Schema(examples = "ana@example.com") @NotBlank @Email @Size(max = 254) String email,

@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.ordo.common.OrdoConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -38,10 +37,10 @@ public class IntakeBatcher {
     private final int maxConcurrentBatches;
     private final DistributionSummary batchSizes;
 
-    public IntakeBatcher(OrderRepository orders, OrdoConfig config, MeterRegistry registry) {
+    public IntakeBatcher(OrderRepository orders, IntakeConfig config, MeterRegistry registry) {
         this.orders = orders;
-        this.maxBatchSize = config.intake().maxBatchSize();
-        this.maxConcurrentBatches = config.intake().maxConcurrentBatches();
+        this.maxBatchSize = config.maxBatchSize();
+        this.maxConcurrentBatches = config.maxConcurrentBatches();
         this.batchSizes = DistributionSummary.builder("ordo.intake.batch.size")
                 .description("Orders placed per database call").register(registry);
         registry.gauge("ordo.intake.queued", queue, ConcurrentLinkedQueue::size);

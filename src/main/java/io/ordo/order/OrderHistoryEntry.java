@@ -5,7 +5,10 @@ import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** One recorded change of an order; {@code sequence} counts the order's events from 1. */
+@RegisterForReflection
 @Schema(name = "OrderHistoryEntry")
 public record OrderHistoryEntry(
         @Schema(examples = "2") int sequence,

@@ -10,9 +10,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.ordo.common.HoldNotUsable;
 import io.ordo.common.InvalidRequest;
 import io.ordo.common.idempotency.Claim;
+import io.ordo.inventory.HoldNotUsable;
 import io.ordo.inventory.InsufficientStock;
 import io.ordo.inventory.Shortage;
 import io.ordo.security.Caller;
@@ -21,7 +21,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The one service every intake path calls (REST, batch, AMQP; inbound webhooks later): it settles the channel,
+ * The one service every intake path calls (REST, batch, AMQP, signed inbound webhooks): it settles the channel,
  * checks what Bean Validation cannot (currency minor units), and places the order with its stock reserved in the
  * same transaction.
  */
@@ -102,7 +102,8 @@ public class OrderIntake {
     }
 
     NewOrder prepare(PlaceOrder request, Caller caller, Claim claim) {
-        String channel = caller.channelForWrite(request.channel());
+        String channel = caller.channelForWrite(request.channel())
+                .orElseThrow(() -> new InvalidRequest("channel", "must not be null"));
         Currency currency = Money.currency(request.currency());
         if (currency == null) {
             throw new InvalidRequest("currency", "is not an ISO 4217 currency");

@@ -89,7 +89,7 @@ public class OrderResource {
     public Uni<Response> place(@Valid @NotNull PlaceOrder body,
             @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
-        return idempotency.once(who, idempotencyKey, "POST /v1/orders", body,
+        return idempotency.once(who.subject(), idempotencyKey, "POST /v1/orders", body,
                 claim -> intake.place(body, who, claim).map(this::created));
     }
 
@@ -105,7 +105,7 @@ public class OrderResource {
     public Uni<Response> placeBatch(@Valid @NotNull PlaceOrders body,
             @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
-        return idempotency.once(who, idempotencyKey, "POST /v1/orders/batch", body, () -> placeAll(body, who));
+        return idempotency.once(who.subject(), idempotencyKey, "POST /v1/orders/batch", body, () -> placeAll(body, who));
     }
 
     @GET
@@ -219,8 +219,8 @@ public class OrderResource {
                 Object outcome = outcomes.get(k);
                 if (outcome instanceof OrderView view) {
                     items[index] = new BatchResult.Item(index, 201, view, null);
-                } else if (outcome instanceof OrdoException refusal) {
-                    items[index] = item(index, refusal.toProblem());
+                } else if (OrdoException.isRefusal((Throwable) outcome)) {
+                    items[index] = item(index, OrdoException.problemOf((Throwable) outcome));
                 } else {
                     throw (RuntimeException) outcome;
                 }

@@ -6,7 +6,10 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** An order as the API shows it. */
+@RegisterForReflection
 @Schema(name = "Order")
 public record OrderView(
         UUID id,

@@ -12,8 +12,10 @@ import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.ordo.catalog.Codes;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Body of {@code POST /v1/orders} (and one element of a batch, an AMQP message or an inbound webhook). */
+@RegisterForReflection
 @Schema(name = "PlaceOrder")
 public record PlaceOrder(
         @Schema(examples = "web-eu", description = "Required for admins; a channel token may omit it")

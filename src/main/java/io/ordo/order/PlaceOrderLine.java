@@ -8,7 +8,9 @@ import jakarta.validation.constraints.Pattern;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.ordo.inventory.Sku;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
+@RegisterForReflection
 @Schema(name = "PlaceOrderLine")
 public record PlaceOrderLine(
         @Schema(examples = "TSHIRT-M") @Sku String sku,

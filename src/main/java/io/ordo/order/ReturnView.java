@@ -6,7 +6,10 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** A return of shipped units: asked for, received (restocked or not), refunded. */
+@RegisterForReflection
 @Schema(name = "Return")
 public record ReturnView(
         UUID id,
@@ -22,6 +25,7 @@ public record ReturnView(
         Instant refundedAt,
         Instant updatedAt) {
 
+    @RegisterForReflection
     @Schema(name = "ReturnLine")
     public record Line(
             @Schema(examples = "TSHIRT-M") String sku,

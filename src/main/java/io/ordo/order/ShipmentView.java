@@ -6,7 +6,10 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** A shipment of an order: units of its lines that left one location with a carrier. */
+@RegisterForReflection
 @Schema(name = "Shipment")
 public record ShipmentView(
         UUID id,
@@ -16,6 +19,7 @@ public record ShipmentView(
         List<Line> lines,
         Instant createdAt) {
 
+    @RegisterForReflection
     @Schema(name = "ShipmentLine")
     public record Line(@Schema(examples = "TSHIRT-M") String sku, @Schema(examples = "2") int quantity) {
     }

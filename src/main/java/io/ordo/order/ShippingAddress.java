@@ -7,6 +7,9 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+@RegisterForReflection
 @Schema(name = "ShippingAddress")
 public record ShippingAddress(
         @Schema(examples = "Rua A 1") @NotBlank @Size(max = 200) String line1,

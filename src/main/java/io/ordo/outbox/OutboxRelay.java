@@ -16,7 +16,6 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.ordo.common.OrdoConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -65,9 +64,9 @@ public class OutboxRelay {
     private long housekeepingTimer = -1;
 
     @Inject
-    public OutboxRelay(Pool pool, Vertx vertx, Instance<OutboxSink> sinks, MeterRegistry registry, OrdoConfig config) {
-        this(pool, vertx, sinks, registry, config.outbox().batchSize(), config.outbox().pollInterval(),
-                config.outbox().sinkTimeout(), config.outbox().retention(), config.outbox().relayEnabled());
+    public OutboxRelay(Pool pool, Vertx vertx, Instance<OutboxSink> sinks, MeterRegistry registry, OutboxConfig config) {
+        this(pool, vertx, sinks, registry, config.batchSize(), config.pollInterval(),
+                config.sinkTimeout(), config.retention(), config.relayEnabled());
     }
 
     /** A relay with explicit settings (another instance's relay, in tests). */

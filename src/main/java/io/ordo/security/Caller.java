@@ -2,9 +2,6 @@ package io.ordo.security;
 
 import java.util.Optional;
 
-import io.ordo.common.ChannelNotAllowed;
-import io.ordo.common.InvalidRequest;
-
 /**
  * Who is calling: the token subject and, for a channel token, the one channel it may act for.
  *
@@ -26,19 +23,13 @@ public record Caller(String subject, boolean admin, boolean fulfillment, Optiona
     }
 
     /**
-     * The channel a write acts for: a channel token's own (a different {@code requested} one is refused), or the
-     * one an admin names.
+     * The channel a write acts for: a channel token's own (a different {@code requested} one is refused), otherwise
+     * the one the caller names, if any (a write that needs a channel refuses its absence itself).
      */
-    public String channelForWrite(String requested) {
-        if (channel.isPresent()) {
-            if (requested != null && !requested.equals(channel.get())) {
-                throw new ChannelNotAllowed(channel.get(), requested);
-            }
-            return channel.get();
+    public Optional<String> channelForWrite(String requested) {
+        if (channel.isPresent() && requested != null && !requested.equals(channel.get())) {
+            throw new ChannelNotAllowed(channel.get(), requested);
         }
-        if (requested == null) {
-            throw new InvalidRequest("channel", "must not be null");
-        }
-        return requested;
+        return channel.isPresent() ? channel : Optional.ofNullable(requested);
     }
 }

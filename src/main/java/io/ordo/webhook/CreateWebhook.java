@@ -10,8 +10,10 @@ import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.ordo.catalog.Codes;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Body of {@code POST /v1/webhooks}. */
+@RegisterForReflection
 @Schema(name = "CreateWebhook")
 public record CreateWebhook(
         @Schema(examples = "https://shop.example.com/ordo/webhooks", description = "https (http only where "

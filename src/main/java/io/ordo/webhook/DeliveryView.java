@@ -6,7 +6,10 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** One event for one subscription, with every attempt so far. */
+@RegisterForReflection
 @Schema(name = "WebhookDelivery")
 public record DeliveryView(
         UUID id,
@@ -21,6 +24,7 @@ public record DeliveryView(
         List<Attempt> attempts) {
 
     /** One POST to the endpoint. */
+    @RegisterForReflection
     @Schema(name = "WebhookAttempt")
     public record Attempt(
             @Schema(examples = "1") int attempt,

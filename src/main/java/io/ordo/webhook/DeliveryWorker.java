@@ -20,7 +20,6 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.ordo.common.OrdoConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
@@ -50,7 +49,7 @@ public class DeliveryWorker {
             int maxInFlightPerEndpoint, Duration timeout, List<Duration> retrySchedule, Duration disableAfter,
             Duration retention) {
 
-        static Settings of(OrdoConfig.Webhooks config) {
+        static Settings of(WebhooksConfig config) {
             return new Settings(config.workersEnabled(), config.pollInterval(), config.batchSize(),
                     config.maxInFlight(), config.maxInFlightPerEndpoint(), config.timeout(), config.retrySchedule(),
                     config.disableAfter(), config.deliveryRetention());
@@ -89,8 +88,8 @@ public class DeliveryWorker {
 
     @Inject
     public DeliveryWorker(DeliveryStore store, Vertx vertx, WebhookUrlGuard guard, MeterRegistry registry,
-            OrdoConfig config, Clock clock) {
-        this(store, vertx, guard, registry, Settings.of(config.webhooks()), clock);
+            WebhooksConfig config, Clock clock) {
+        this(store, vertx, guard, registry, Settings.of(config), clock);
     }
 
     /** A worker with explicit settings (another instance's worker, in tests). */

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** A new signing secret, shown once; the previous one stays valid until {@code previousSecretExpiresAt}. */
+@RegisterForReflection
 @Schema(name = "Secret")
 public record SecretView(
         @Schema(examples = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") String secret,

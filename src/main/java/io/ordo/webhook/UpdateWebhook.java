@@ -7,7 +7,10 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Body of {@code PATCH /v1/webhooks/{id}}: absent members stay as they are. */
+@RegisterForReflection
 @Schema(name = "UpdateWebhook")
 public record UpdateWebhook(
         @Schema(examples = "https://shop.example.com/ordo/webhooks") @Size(max = WebhookUrlGuard.MAX_URL_LENGTH) String url,

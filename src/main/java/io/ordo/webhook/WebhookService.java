@@ -8,7 +8,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.ordo.common.InvalidRequest;
-import io.ordo.common.OrdoConfig;
 import io.ordo.common.PgErrors;
 import io.ordo.common.ResourceNotFound;
 import io.ordo.security.Caller;
@@ -27,15 +26,15 @@ public class WebhookService {
     private final WebhookUrlGuard guard;
     private final long rotationWindowSeconds;
 
-    public WebhookService(WebhookRepository webhooks, WebhookUrlGuard guard, OrdoConfig config) {
+    public WebhookService(WebhookRepository webhooks, WebhookUrlGuard guard, WebhooksConfig config) {
         this.webhooks = webhooks;
         this.guard = guard;
-        this.rotationWindowSeconds = config.webhooks().secretRotationWindow().toSeconds();
+        this.rotationWindowSeconds = config.secretRotationWindow().toSeconds();
     }
 
     /** Creates a subscription; the answer is the only time its secret is shown. */
     public Uni<WebhookView> create(CreateWebhook request, Caller caller) {
-        String channel = caller.channel().isPresent() ? caller.channelForWrite(request.channel()) : request.channel();
+        String channel = caller.channelForWrite(request.channel()).orElse(null);
         List<String> events = eventTypes(request.events());
         String secret = Signatures.newSecret();
         return guard.check(request.url())

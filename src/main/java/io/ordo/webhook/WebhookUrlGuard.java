@@ -11,7 +11,6 @@ import java.util.Locale;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.ordo.common.OrdoConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -30,8 +29,8 @@ public class WebhookUrlGuard {
     private final boolean allowPrivateNetworks;
 
     @Inject
-    public WebhookUrlGuard(OrdoConfig config) {
-        this(config.webhooks().allowHttp(), config.webhooks().allowPrivateNetworks());
+    public WebhookUrlGuard(WebhooksConfig config) {
+        this(config.allowHttp(), config.allowPrivateNetworks());
     }
 
     public WebhookUrlGuard(boolean allowHttp, boolean allowPrivateNetworks) {

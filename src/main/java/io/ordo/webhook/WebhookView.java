@@ -8,7 +8,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** A subscription as the API shows it; {@code secret} only in the answer to its creation. */
+@RegisterForReflection
 @Schema(name = "Webhook")
 public record WebhookView(
         UUID id,

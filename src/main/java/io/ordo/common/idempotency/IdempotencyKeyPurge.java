@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.ordo.common.OrdoConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -23,9 +22,9 @@ public class IdempotencyKeyPurge {
                  LIMIT 5000 FOR UPDATE SKIP LOCKED)""";
 
     private final Pool pool;
-    private final OrdoConfig config;
+    private final IdempotencyConfig config;
 
-    public IdempotencyKeyPurge(Pool pool, OrdoConfig config) {
+    public IdempotencyKeyPurge(Pool pool, IdempotencyConfig config) {
         this.pool = pool;
         this.config = config;
     }
@@ -39,7 +38,7 @@ public class IdempotencyKeyPurge {
 
     /** Deletes up to 5,000 expired keys; returns how many. */
     public Uni<Integer> purgeOnce() {
-        return pool.preparedQuery(PURGE).execute(Tuple.of(config.idempotency().retention().toSeconds()))
+        return pool.preparedQuery(PURGE).execute(Tuple.of(config.retention().toSeconds()))
                 .map(rows -> rows.rowCount());
     }
 }

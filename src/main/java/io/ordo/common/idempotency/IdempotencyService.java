@@ -18,10 +18,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.ordo.common.InvalidRequest;
-import io.ordo.common.OrdoConfig;
 import io.ordo.common.OrdoException;
 import io.ordo.common.Problem;
-import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -29,10 +27,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Runs a create request at most once per (caller, Idempotency-Key) within the retention window. The key is claimed
- * with an insert before the work starts; a retry with the same body replays the stored response, a different body
- * is a 422, and a retry while the first attempt still runs is a 409. Domain refusals (4xx) are stored and replayed
- * too; an unexpected failure releases the key's lease so that a retry can run again at once.
+ * Runs a create request at most once per (token subject, Idempotency-Key) within the retention window. The key is
+ * claimed with an insert before the work starts; a retry with the same body replays the stored response, a different
+ * body is a 422, and a retry while the first attempt still runs is a 409. Domain refusals (4xx) are stored and
+ * replayed too; an unexpected failure releases the key's lease so that a retry can run again at once.
  * <p>
  * Claiming and completing a key are statements of their own, outside the action's transaction, so an instance may
  * die after the action committed and before the key was completed. A retry with the same body takes such a claim
@@ -84,30 +82,31 @@ public class IdempotencyService {
 
     private final Pool pool;
     private final ObjectMapper json;
-    private final OrdoConfig config;
+    private final IdempotencyConfig config;
 
-    public IdempotencyService(Pool pool, ObjectMapper json, OrdoConfig config) {
+    public IdempotencyService(Pool pool, ObjectMapper json, IdempotencyConfig config) {
         this.pool = pool;
         this.json = json;
         this.config = config;
     }
 
     /**
-     * Runs {@code action} unless this caller already used {@code key}. {@code request} is what identifies the
-     * request besides the key (method, path and body); a domain refusal of the action becomes a stored problem.
+     * Runs {@code action} unless {@code subject} (the caller's token subject) already used {@code key}.
+     * {@code request} is what identifies the request besides the key (method, path and body); a domain refusal of
+     * the action becomes a stored problem.
      */
-    public Uni<Response> once(Caller caller, String key, String requestPath, Object request,
+    public Uni<Response> once(String subject, String key, String requestPath, Object request,
             Supplier<Uni<StoredResponse>> action) {
-        return once(caller, key, requestPath, request, claim -> action.get());
+        return once(subject, key, requestPath, request, claim -> action.get());
     }
 
     /**
-     * As {@link #once(Caller, String, String, Object, Supplier)}, for an action that creates something under the
+     * As {@link #once(String, String, String, Object, Supplier)}, for an action that creates something under the
      * claim's resource id (see {@link Claim}).
      */
-    public Uni<Response> once(Caller caller, String key, String requestPath, Object request,
+    public Uni<Response> once(String subject, String key, String requestPath, Object request,
             Function<Claim, Uni<StoredResponse>> action) {
-        return outcome(caller, key, requestPath, request, action)
+        return outcome(subject, key, requestPath, request, action)
                 .map(outcome -> outcome.response().toResponse(outcome.replayed()));
     }
 
@@ -116,13 +115,13 @@ public class IdempotencyService {
     }
 
     /** As {@link #once}, for callers that are not HTTP requests (AMQP intake): the stored answer itself. */
-    public Uni<Outcome> outcome(Caller caller, String key, String requestPath, Object request,
+    public Uni<Outcome> outcome(String subject, String key, String requestPath, Object request,
             Supplier<Uni<StoredResponse>> action) {
-        return outcome(caller, key, requestPath, request, claim -> action.get());
+        return outcome(subject, key, requestPath, request, claim -> action.get());
     }
 
-    /** As {@link #outcome(Caller, String, String, Object, Supplier)}, with the claim (see {@link Claim}). */
-    public Uni<Outcome> outcome(Caller caller, String key, String requestPath, Object request,
+    /** As {@link #outcome(String, String, String, Object, Supplier)}, with the claim (see {@link Claim}). */
+    public Uni<Outcome> outcome(String subject, String key, String requestPath, Object request,
             Function<Claim, Uni<StoredResponse>> action) {
         if (key == null) {
             return run(action, Claim.none(), requestPath).map(r -> new Outcome(r, false));
@@ -131,33 +130,33 @@ public class IdempotencyService {
             return Uni.createFrom().failure(new InvalidRequest(HEADER, "must be 1-255 printable ASCII characters"));
         }
         String hash = fingerprint(requestPath, request);
-        Tuple claim = Tuple.of(caller.subject(), key, hash, config.idempotency().inFlightLease().toSeconds(),
-                config.idempotency().retention().toSeconds());
+        Tuple claim = Tuple.of(subject, key, hash, config.inFlightLease().toSeconds(),
+                config.retention().toSeconds());
         return pool.preparedQuery(CLAIM).execute(claim).chain(claimed -> {
             if (claimed.rowCount() == 0) {
-                return answerFromStored(caller, key, hash);
+                return answerFromStored(subject, key, hash);
             }
             Row row = claimed.iterator().next();
             int attempt = row.getInteger("attempt");
-            return runAndStore(caller, key, requestPath, new Claim(row.getUUID("resource_id"), attempt > 1), attempt,
+            return runAndStore(subject, key, requestPath, new Claim(row.getUUID("resource_id"), attempt > 1), attempt,
                     action);
         });
     }
 
-    private Uni<Outcome> runAndStore(Caller caller, String key, String requestPath, Claim claim, int attempt,
+    private Uni<Outcome> runAndStore(String subject, String key, String requestPath, Claim claim, int attempt,
             Function<Claim, Uni<StoredResponse>> action) {
         return run(action, claim, requestPath)
-                .onFailure().call(failure -> pool.preparedQuery(FREE).execute(Tuple.of(caller.subject(), key, attempt))
+                .onFailure().call(failure -> pool.preparedQuery(FREE).execute(Tuple.of(subject, key, attempt))
                         .onFailure().invoke(e -> LOG.warnf(e, "could not release the idempotency key after a failure"))
                         .onFailure().recoverWithNull())
                 .chain(response -> pool.preparedQuery(COMPLETE)
-                        .execute(Tuple.of(caller.subject(), key, response.status(), response.body(),
+                        .execute(Tuple.of(subject, key, response.status(), response.body(),
                                 new JsonObject(new HashMap<>(response.headers()))))
                         .replaceWith(new Outcome(response, false)));
     }
 
-    private Uni<Outcome> answerFromStored(Caller caller, String key, String hash) {
-        return pool.preparedQuery(EXISTING).execute(Tuple.of(caller.subject(), key)).map(rows -> {
+    private Uni<Outcome> answerFromStored(String subject, String key, String hash) {
+        return pool.preparedQuery(EXISTING).execute(Tuple.of(subject, key)).map(rows -> {
             if (rows.size() == 0) {
                 // purged between our claim and this read: the client may simply retry
                 throw IdempotencyConflict.inFlight();
@@ -184,8 +183,8 @@ public class IdempotencyService {
     /** The action's response, or its domain refusal as a problem response (so that it can be stored). */
     private Uni<StoredResponse> run(Function<Claim, Uni<StoredResponse>> action, Claim claim, String requestPath) {
         return Uni.createFrom().<StoredResponse> deferred(() -> action.apply(claim))
-                .onFailure(OrdoException.class).recoverWithItem(failure -> {
-                    Problem problem = ((OrdoException) failure).toProblem().withInstance(requestPath);
+                .onFailure(OrdoException::isRefusal).recoverWithItem(failure -> {
+                    Problem problem = OrdoException.problemOf(failure).withInstance(requestPath);
                     return new StoredResponse(problem.getStatus(), write(problem), Problem.MEDIA_TYPE, Map.of());
                 });
     }

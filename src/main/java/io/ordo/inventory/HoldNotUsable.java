@@ -1,4 +1,8 @@
-package io.ordo.common;
+package io.ordo.inventory;
+
+import io.ordo.common.OrdoException;
+import io.ordo.common.Problem;
+import io.ordo.common.ProblemType;
 
 /** A hold that is expired, released, already converted, or does not match the order it should become. */
 public final class HoldNotUsable extends OrdoException {
