@@ -31,10 +31,6 @@ public class HoldService {
         this.clock = clock;
     }
 
-    public Uni<HoldView> create(PlaceHold request, Caller caller) {
-        return create(request, caller, Claim.none());
-    }
-
     /**
      * Creates a hold under an idempotency claim: the hold gets the claim's resource id, and if a hold with that id
      * exists already (an earlier attempt of this request committed it, then its instance died before the key was

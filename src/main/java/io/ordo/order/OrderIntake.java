@@ -35,13 +35,9 @@ public class OrderIntake {
         this.orders = orders;
     }
 
-    /** Places one validated order; fails with the domain refusal (shortage, duplicate, hold...) otherwise. */
-    public Uni<OrderView> place(PlaceOrder request, Caller caller) {
-        return place(request, caller, Claim.none());
-    }
-
     /**
-     * As {@link #place(PlaceOrder, Caller)}, under an idempotency claim: the order gets the claim's resource id. When
+     * Places one validated order under an idempotency claim ({@link Claim#none()} without a key); fails with the
+     * domain refusal (shortage, duplicate, hold...) otherwise. The order gets the claim's resource id. When
      * the claim was taken over from an attempt that died, and that attempt's order (same id) committed, the answer
      * is that order as it is now, read back, instead of a duplicate-order refusal.
      */

@@ -150,11 +150,6 @@ public class DeliveryStore {
         this.pool = pool;
     }
 
-    /** Claims up to {@code limit} due deliveries for {@code lease}. */
-    public Uni<List<DueDelivery>> claimDueDeliveries(int limit, Duration lease) {
-        return claimDueDeliveries(limit, lease, List.of());
-    }
-
     /** Claims up to {@code limit} due deliveries for {@code lease}, none of the subscriptions {@code skipped}. */
     public Uni<List<DueDelivery>> claimDueDeliveries(int limit, Duration lease, List<UUID> skipped) {
         // Planned afresh on every call (a simple query with two integers of ours inlined), not prepared: a plan cached

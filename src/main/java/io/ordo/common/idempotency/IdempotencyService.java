@@ -114,13 +114,10 @@ public class IdempotencyService {
     public record Outcome(StoredResponse response, boolean replayed) {
     }
 
-    /** As {@link #once}, for callers that are not HTTP requests (AMQP intake): the stored answer itself. */
-    public Uni<Outcome> outcome(String subject, String key, String requestPath, Object request,
-            Supplier<Uni<StoredResponse>> action) {
-        return outcome(subject, key, requestPath, request, claim -> action.get());
-    }
-
-    /** As {@link #outcome(String, String, String, Object, Supplier)}, with the claim (see {@link Claim}). */
+    /**
+     * As {@link #once}, for callers that are not HTTP requests (AMQP intake): the stored answer itself, the action
+     * run under the claim (see {@link Claim}).
+     */
     public Uni<Outcome> outcome(String subject, String key, String requestPath, Object request,
             Function<Claim, Uni<StoredResponse>> action) {
         if (key == null) {

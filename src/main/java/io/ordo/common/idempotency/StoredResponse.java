@@ -4,8 +4,6 @@ import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
 
-import io.ordo.common.Problem;
-
 /**
  * A response of a create endpoint as it is sent and, under an idempotency key, stored for replay: status, JSON body
  * and the headers that belong to it (Location, ETag).
@@ -21,9 +19,5 @@ public record StoredResponse(int status, String body, String mediaType, Map<Stri
             builder.header(REPLAYED_HEADER, "true");
         }
         return builder.build();
-    }
-
-    public static boolean isProblem(String mediaType) {
-        return Problem.MEDIA_TYPE.equals(mediaType);
     }
 }

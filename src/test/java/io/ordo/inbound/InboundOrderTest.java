@@ -1,4 +1,4 @@
-package io.ordo.webhook;
+package io.ordo.inbound;
 
 import static io.ordo.support.Api.as;
 import static io.restassured.RestAssured.given;
@@ -16,6 +16,7 @@ import io.ordo.support.Db;
 import io.ordo.support.Ids;
 import io.ordo.support.Tokens;
 import io.ordo.support.WebhookReceiver;
+import io.ordo.webhook.Signatures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
