@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -32,15 +34,23 @@ public class IntakeBatcher {
 
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
-    private final OrderRepository orders;
+    /** Places a batch in one database call: one outcome per order, in order. */
+    private final Function<List<NewOrder>, Uni<List<JsonObject>>> placeBatch;
     private final int maxBatchSize;
     private final int maxConcurrentBatches;
     private final DistributionSummary batchSizes;
 
+    @Inject
     public IntakeBatcher(OrderRepository orders, IntakeConfig config, MeterRegistry registry) {
-        this.orders = orders;
-        this.maxBatchSize = config.maxBatchSize();
-        this.maxConcurrentBatches = config.maxConcurrentBatches();
+        this(orders::placeBatch, config.maxBatchSize(), config.maxConcurrentBatches(), registry);
+    }
+
+    /** A batcher over any batch placement (unit tests). */
+    IntakeBatcher(Function<List<NewOrder>, Uni<List<JsonObject>>> placeBatch, int maxBatchSize,
+            int maxConcurrentBatches, MeterRegistry registry) {
+        this.placeBatch = placeBatch;
+        this.maxBatchSize = maxBatchSize;
+        this.maxConcurrentBatches = maxConcurrentBatches;
         this.batchSizes = DistributionSummary.builder("ordo.intake.batch.size")
                 .description("Orders placed per database call").register(registry);
         registry.gauge("ordo.intake.queued", queue, ConcurrentLinkedQueue::size);
@@ -73,7 +83,7 @@ public class IntakeBatcher {
                 continue;
             }
             batchSizes.record(batch.size());
-            orders.placeBatch(batch.stream().map(Pending::order).toList())
+            placeBatch.apply(batch.stream().map(Pending::order).toList())
                     .subscribe().with(
                             outcomes -> {
                                 for (int i = 0; i < batch.size(); i++) {
@@ -102,7 +112,7 @@ public class IntakeBatcher {
             LOG.warnf("a batch of %d orders failed (%s); placing them one by one", batch.size(), failure.toString());
         }
         for (Pending pending : batch) {
-            orders.placeBatch(List.of(pending.order())).subscribe().with(
+            placeBatch.apply(List.of(pending.order())).subscribe().with(
                     outcomes -> complete(pending, outcomes.get(0)),
                     second -> fail(pending, second));
         }
