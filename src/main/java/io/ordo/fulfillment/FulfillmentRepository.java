@@ -22,9 +22,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * SQL for shipments and returns over the reactive client. Each stock-moving step is one call of a V5 function
- * ({@code ship_order_lines}, {@code request_return}, {@code receive_return}) inside the caller's transaction, which
- * already holds the order's row lock.
+ * SQL for shipments and returns over the reactive client. Each stock-moving step is one call of a SQL function
+ * ({@code ship_order_lines}, {@code request_return}, {@code receive_return}, in R__fulfillment_functions.sql) inside the
+ * caller's transaction, which already holds the order's row lock; its answer is decoded into a Java type here.
  */
 @ApplicationScoped
 public class FulfillmentRepository {
@@ -49,30 +49,83 @@ public class FulfillmentRepository {
         this.json = json;
     }
 
-    /** {@code {outcome: SHIPPED, openUnits}} or {@code {outcome: NOT_SHIPPABLE, lines}}. */
-    public Uni<JsonObject> ship(SqlConnection tx, UUID order, UUID shipment, CreateShipment request, String actor) {
+    /** What {@code ship_order_lines} answered. */
+    public sealed interface Shipping {
+        /** Shipped; {@code openUnits}: units of the order still reserved (0: everything has left). */
+        record Shipped(int openUnits) implements Shipping {
+        }
+
+        /** Nothing shipped: the lines ({@code [{sku, requested, shippable}]}) the location cannot cover. */
+        record Refused(JsonArray lines) implements Shipping {
+        }
+    }
+
+    /** What {@code request_return} answered. */
+    public sealed interface ReturnRequest {
+        record Requested() implements ReturnRequest {
+        }
+
+        /** Nothing recorded: the lines ({@code [{sku, requested, returnable}]}) that cannot be returned. */
+        record Refused(JsonArray lines) implements ReturnRequest {
+        }
+    }
+
+    /** What {@code receive_return} answered. */
+    public sealed interface Receipt {
+        record Received() implements Receipt {
+        }
+
+        record UnknownLocation() implements Receipt {
+        }
+
+        /** Nothing received: the lines ({@code [{sku, received, requested}]}) with more units than the return asked. */
+        record Refused(JsonArray lines) implements Receipt {
+        }
+    }
+
+    public Uni<Shipping> ship(SqlConnection tx, UUID order, UUID shipment, CreateShipment request, String actor) {
         JsonArray lines = new JsonArray();
         request.lines().forEach(l -> lines.add(new JsonObject().put("sku", l.sku()).put("quantity", l.quantity())));
         return tx.preparedQuery(SHIP).execute(Tuple.tuple(List.of(order, shipment, request.location(), lines,
-                request.carrier(), request.trackingNumber(), actor))).map(FulfillmentRepository::outcome);
+                request.carrier(), request.trackingNumber(), actor))).map(rows -> {
+                    JsonObject result = outcome(rows);
+                    return switch (result.getString("outcome")) {
+                        case "SHIPPED" -> new Shipping.Shipped(result.getInteger("openUnits"));
+                        case "NOT_SHIPPABLE" -> new Shipping.Refused(result.getJsonArray("lines"));
+                        default -> throw new IllegalStateException("unknown shipping outcome " + result);
+                    };
+                });
     }
 
-    /** {@code {outcome: REQUESTED}} or {@code {outcome: NOT_RETURNABLE, lines}}. */
-    public Uni<JsonObject> requestReturn(SqlConnection tx, UUID order, UUID returnId, RequestReturn request,
+    public Uni<ReturnRequest> requestReturn(SqlConnection tx, UUID order, UUID returnId, RequestReturn request,
             String actor) {
         JsonArray lines = new JsonArray();
         request.lines().forEach(l -> lines.add(new JsonObject().put("sku", l.sku()).put("quantity", l.quantity())));
         return tx.preparedQuery(REQUEST_RETURN).execute(Tuple.of(order, returnId, lines, request.reason(), actor))
-                .map(FulfillmentRepository::outcome);
+                .map(rows -> {
+                    JsonObject result = outcome(rows);
+                    return switch (result.getString("outcome")) {
+                        case "REQUESTED" -> new ReturnRequest.Requested();
+                        case "NOT_RETURNABLE" -> new ReturnRequest.Refused(result.getJsonArray("lines"));
+                        default -> throw new IllegalStateException("unknown return request outcome " + result);
+                    };
+                });
     }
 
-    /** {@code {outcome: RECEIVED}}, {@code {outcome: UNKNOWN_LOCATION}} or {@code {outcome: NOT_RECEIVABLE, lines}}. */
-    public Uni<JsonObject> receive(SqlConnection tx, UUID returnId, ReceiveReturn request, String actor) {
+    public Uni<Receipt> receive(SqlConnection tx, UUID returnId, ReceiveReturn request, String actor) {
         JsonArray lines = new JsonArray();
         request.lines().forEach(l -> lines.add(new JsonObject().put("sku", l.sku()).put("quantity", l.quantity())
                 .put("restock", l.restocks())));
         return tx.preparedQuery(RECEIVE).execute(Tuple.of(returnId, request.location(), lines, actor))
-                .map(FulfillmentRepository::outcome);
+                .map(rows -> {
+                    JsonObject result = outcome(rows);
+                    return switch (result.getString("outcome")) {
+                        case "RECEIVED" -> new Receipt.Received();
+                        case "UNKNOWN_LOCATION" -> new Receipt.UnknownLocation();
+                        case "NOT_RECEIVABLE" -> new Receipt.Refused(result.getJsonArray("lines"));
+                        default -> throw new IllegalStateException("unknown receipt outcome " + result);
+                    };
+                });
     }
 
     /** The order a return belongs to (read without a lock: the order's row is locked first, then the return's). */

@@ -50,8 +50,8 @@ public class ReturnService {
                 throw new StaleVersion(order.version());
             }
             return fulfillment.requestReturn(tx, orderId, returnId, request, caller.subject()).chain(outcome -> {
-                if (!"REQUESTED".equals(outcome.getString("outcome"))) {
-                    throw new NotReturnable(outcome.getJsonArray("lines"));
+                if (outcome instanceof FulfillmentRepository.ReturnRequest.Refused refused) {
+                    throw new NotReturnable(refused.lines());
                 }
                 Map<String, Object> detail = new LinkedHashMap<>();
                 detail.put("returnId", returnId.toString());
@@ -75,13 +75,11 @@ public class ReturnService {
     public Uni<ReturnView> receive(UUID returnId, ReceiveReturn request, Caller caller) {
         return step(returnId, ReturnStatus.RECEIVED, caller, (tx, locked) -> fulfillment
                 .receive(tx, returnId, request, caller.subject()).map(outcome -> {
-                    switch (outcome.getString("outcome")) {
-                        case "RECEIVED":
-                            break;
-                        case "UNKNOWN_LOCATION":
-                            throw new InvalidRequest("location", "no location '" + request.location() + "' exists");
-                        default:
-                            throw new ReturnMismatch(outcome.getJsonArray("lines"));
+                    if (outcome instanceof FulfillmentRepository.Receipt.UnknownLocation) {
+                        throw new InvalidRequest("location", "no location '" + request.location() + "' exists");
+                    }
+                    if (outcome instanceof FulfillmentRepository.Receipt.Refused refused) {
+                        throw new ReturnMismatch(refused.lines());
                     }
                     Map<String, Object> detail = new LinkedHashMap<>();
                     detail.put("returnId", returnId.toString());

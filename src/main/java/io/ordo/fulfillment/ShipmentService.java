@@ -49,10 +49,11 @@ public class ShipmentService {
                 throw new TransitionNotAllowed(order.status(), OrderStatus.SHIPPED);
             }
             return fulfillment.ship(tx, orderId, shipmentId, request, caller.subject()).chain(outcome -> {
-                if (!"SHIPPED".equals(outcome.getString("outcome"))) {
-                    throw new NotShippable(request.location(), outcome.getJsonArray("lines"));
+                if (outcome instanceof FulfillmentRepository.Shipping.Refused refused) {
+                    throw new NotShippable(request.location(), refused.lines());
                 }
-                OrderStatus next = OrderStatus.afterShipment(outcome.getInteger("openUnits") == 0);
+                var shipped = (FulfillmentRepository.Shipping.Shipped) outcome;
+                OrderStatus next = OrderStatus.afterShipment(shipped.openUnits() == 0);
                 List<OrderRepository.Event> events = new ArrayList<>();
                 events.add(new OrderRepository.Event("order.shipment_created", detail(shipmentId, request)));
                 if (next != order.status()) {

@@ -18,7 +18,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** SQL for holds; reservation, release and expiry are the SQL functions of the V2 migration. */
+/** SQL for holds; reservation, release and expiry are SQL functions (R__inventory_functions.sql). */
 @ApplicationScoped
 public class HoldRepository {
     private static final String CREATE = "SELECT create_hold($1, $2, $3::jsonb, $4, $5)";
@@ -43,13 +43,24 @@ public class HoldRepository {
         this.pool = pool;
     }
 
-    /** The outcome JSON of {@code create_hold}: ACCEPTED with allocations, SHORTAGE or UNKNOWN_CHANNEL. */
-    public Uni<JsonObject> create(UUID id, String channel, List<PlaceHold.Line> lines, Instant expiresAt, String actor) {
+    /** Creates and reserves the hold with {@code create_hold}; its answer decoded. */
+    public Uni<HoldCreation> create(UUID id, String channel, List<PlaceHold.Line> lines, Instant expiresAt, String actor) {
         JsonArray json = new JsonArray();
         lines.forEach(l -> json.add(new JsonObject().put("sku", l.sku()).put("quantity", l.quantity())));
         return pool.preparedQuery(CREATE)
                 .execute(Tuple.of(id, channel, json, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC), actor))
-                .map(rows -> (JsonObject) rows.iterator().next().getJson(0));
+                .map(rows -> creation((JsonObject) rows.iterator().next().getJson(0)));
+    }
+
+    private static HoldCreation creation(JsonObject result) {
+        return switch (result.getString("outcome")) {
+            case "ACCEPTED" -> new HoldCreation.Accepted(OffsetDateTime.parse(result.getString("createdAt")).toInstant(),
+                    AllocationView.byLine(result.getJsonArray("allocations")));
+            case "EXISTS" -> new HoldCreation.Exists();
+            case "SHORTAGE" -> new HoldCreation.OutOfStock(Shortage.fromJson(result.getJsonArray("shortages")));
+            case "UNKNOWN_CHANNEL" -> new HoldCreation.UnknownChannel();
+            default -> throw new IllegalStateException("unknown hold outcome " + result);
+        };
     }
 
     public Uni<Optional<HoldView>> findById(UUID id) {

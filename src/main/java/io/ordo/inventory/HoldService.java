@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +15,6 @@ import io.ordo.common.ResourceNotFound;
 import io.ordo.common.idempotency.Claim;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 
 /** Cart reservations: stock held for a while, released by the client, by expiry, or passed on to an order. */
 @ApplicationScoped
@@ -51,7 +49,7 @@ public class HoldService {
         // recovered retry) shows it
         Instant expiresAt = Instant.now(clock).plus(ttl).truncatedTo(ChronoUnit.MICROS);
         return holds.create(id, channel, request.lines(), expiresAt, caller.subject()).chain(outcome -> {
-            if ("EXISTS".equals(outcome.getString("outcome"))) {
+            if (outcome instanceof HoldCreation.Exists) {
                 return holds.findById(id).map(found -> found.orElseThrow(
                         () -> new IllegalStateException("hold " + id + " reported existing but not found")));
             }
@@ -59,17 +57,18 @@ public class HoldService {
         });
     }
 
-    private static HoldView created(UUID id, String channel, PlaceHold request, Instant expiresAt, JsonObject outcome) {
-        switch (outcome.getString("outcome")) {
-            case "ACCEPTED":
-                return view(id, channel, request, expiresAt, outcome);
-            case "SHORTAGE":
-                throw new InsufficientStock(Shortage.fromJson(outcome.getJsonArray("shortages")));
-            case "UNKNOWN_CHANNEL":
-                throw new InvalidRequest("channel", "no channel '" + channel + "' exists");
-            default:
-                throw new IllegalStateException("unknown hold outcome " + outcome);
+    private static HoldView created(UUID id, String channel, PlaceHold request, Instant expiresAt,
+            HoldCreation outcome) {
+        if (outcome instanceof HoldCreation.Accepted accepted) {
+            return view(id, channel, request, expiresAt, accepted);
         }
+        if (outcome instanceof HoldCreation.OutOfStock shortage) {
+            throw new InsufficientStock(shortage.shortages());
+        }
+        if (outcome instanceof HoldCreation.UnknownChannel) {
+            throw new InvalidRequest("channel", "no channel '" + channel + "' exists");
+        }
+        throw new IllegalStateException("unhandled hold outcome " + outcome);
     }
 
     public Uni<HoldView> get(UUID id, Caller caller) {
@@ -88,14 +87,14 @@ public class HoldService {
         });
     }
 
-    private static HoldView view(UUID id, String channel, PlaceHold request, Instant expiresAt, JsonObject outcome) {
-        Map<Integer, List<AllocationView>> allocated = AllocationView.byLine(outcome.getJsonArray("allocations"));
+    private static HoldView view(UUID id, String channel, PlaceHold request, Instant expiresAt,
+            HoldCreation.Accepted accepted) {
         List<HoldView.Line> lines = new ArrayList<>();
         for (int i = 0; i < request.lines().size(); i++) {
             PlaceHold.Line line = request.lines().get(i);
-            lines.add(new HoldView.Line(line.sku(), line.quantity(), allocated.getOrDefault(i + 1, List.of())));
+            lines.add(new HoldView.Line(line.sku(), line.quantity(),
+                    accepted.allocations().getOrDefault(i + 1, List.of())));
         }
-        Instant createdAt = java.time.OffsetDateTime.parse(outcome.getString("createdAt")).toInstant();
-        return new HoldView(id, channel, HoldStatus.ACTIVE, expiresAt, createdAt, null, lines);
+        return new HoldView(id, channel, HoldStatus.ACTIVE, expiresAt, accepted.createdAt(), null, lines);
     }
 }

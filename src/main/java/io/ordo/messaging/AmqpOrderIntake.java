@@ -48,9 +48,9 @@ public class AmqpOrderIntake {
     private static final Logger LOG = Logger.getLogger(AmqpOrderIntake.class);
     /** Whose idempotency keys the message ids are. */
     static final Caller AMQP_CALLER = new Caller("amqp:ordo.orders.in", true, false, Optional.empty());
+    /** Through the outbox's one writer (append_outbox_event), once per message id. */
     private static final String REJECTED = """
-            INSERT INTO outbox (aggregate_type, aggregate_id, sequence, type, payload)
-            SELECT 'order', $1, 1, 'order.rejected', $2
+            SELECT append_outbox_event('order', $1, 1, 'order.rejected', $2)
              WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE aggregate_id = $1 AND type = 'order.rejected')""";
 
     private final OrderIntake intake;

@@ -17,7 +17,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Coalesces concurrent order placements into batches: while {@code maxConcurrentBatches} database calls run, new
@@ -29,7 +28,7 @@ import io.vertx.core.json.JsonObject;
 public class IntakeBatcher {
     private static final Logger LOG = Logger.getLogger(IntakeBatcher.class);
 
-    private record Pending(NewOrder order, UniEmitter<? super JsonObject> emitter, Context context) {
+    private record Pending(NewOrder order, UniEmitter<? super Placement> emitter, Context context) {
     }
 
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -56,8 +55,8 @@ public class IntakeBatcher {
         registry.gauge("ordo.intake.queued", queue, ConcurrentLinkedQueue::size);
     }
 
-    /** The outcome JSON of the {@code place_order} SQL function for this order. */
-    public Uni<JsonObject> place(NewOrder order) {
+    /** What the {@code place_order} SQL function answered for this order. */
+    public Uni<Placement> place(NewOrder order) {
         return Uni.createFrom().emitter(emitter -> {
             queue.add(new Pending(order, emitter, Vertx.currentContext()));
             drain();
@@ -118,7 +117,7 @@ public class IntakeBatcher {
         }
     }
 
-    private static void complete(Pending pending, JsonObject outcome) {
+    private static void complete(Pending pending, Placement outcome) {
         onContext(pending, () -> pending.emitter().complete(outcome));
     }
 

@@ -10,9 +10,11 @@ import io.vertx.core.json.JsonObject;
 /**
  * A validated order on its way into the database, with its id, channel and total settled. {@code resume}: the id is
  * an idempotency claim's that an earlier, crashed attempt may already have committed ({@code place_order} then
- * answers DUPLICATE with this id instead of checking stock first).
+ * answers DUPLICATE with this id instead of checking stock first). {@code currencyDigits}: the currency's minor units
+ * ({@link Money#minorUnits}), which the order row keeps for every JSON of the order.
  */
-record NewOrder(UUID id, String channel, PlaceOrder request, BigDecimal total, String actor, boolean resume) {
+record NewOrder(UUID id, String channel, PlaceOrder request, BigDecimal total, int currencyDigits, String actor,
+        boolean resume) {
 
     /** The JSON that the {@code place_order} SQL function reads. */
     JsonObject toJson() {
@@ -28,6 +30,7 @@ record NewOrder(UUID id, String channel, PlaceOrder request, BigDecimal total, S
                 .put("channel", channel)
                 .put("externalId", request.externalId())
                 .put("currency", request.currency())
+                .put("currencyDigits", currencyDigits)
                 .put("customer", new JsonObject().put("email", c.email()).put("name", c.name()).put("phone", c.phone()))
                 .put("shippingAddress", new JsonObject().put("line1", a.line1()).put("line2", a.line2())
                         .put("city", a.city()).put("region", a.region()).put("postalCode", a.postalCode())

@@ -1,12 +1,9 @@
 package io.ordo.order;
 
 import java.math.BigDecimal;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,11 +11,8 @@ import io.ordo.common.InvalidRequest;
 import io.ordo.common.idempotency.Claim;
 import io.ordo.inventory.HoldNotUsable;
 import io.ordo.inventory.InsufficientStock;
-import io.ordo.inventory.Shortage;
 import io.ordo.security.Caller;
-import io.ordo.inventory.AllocationView;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The one service every intake path calls (REST, batch, AMQP, signed inbound webhooks): it settles the channel,
@@ -49,8 +43,7 @@ public class OrderIntake {
             return Uni.createFrom().failure(refused);
         }
         return batcher.place(order).chain(outcome -> {
-            if ("DUPLICATE".equals(outcome.getString("outcome"))
-                    && claim.owns(UUID.fromString(outcome.getString("existingOrderId")))) {
+            if (outcome instanceof Placement.Duplicate duplicate && claim.owns(duplicate.existingOrderId())) {
                 return orders.findById(order.id()).map(found -> found.orElseThrow(
                         () -> new IllegalStateException("order " + order.id() + " reported existing but not found")));
             }
@@ -114,44 +107,35 @@ public class OrderIntake {
             }
             total = total.add(price.multiply(BigDecimal.valueOf(line.quantity())));
         }
-        return new NewOrder(claim.idOrRandom(), channel, request, total, caller.subject(), claim.resumed());
+        return new NewOrder(claim.idOrRandom(), channel, request, total, Money.minorUnits(currency), caller.subject(),
+                claim.resumed());
     }
 
-    private static OrderView toView(NewOrder order, JsonObject outcome) {
-        PlaceOrder request = order.request();
-        switch (outcome.getString("outcome")) {
-            case "ACCEPTED":
-                break;
-            case "SHORTAGE":
-                throw new InsufficientStock(Shortage.fromJson(outcome.getJsonArray("shortages")));
-            case "DUPLICATE":
-                throw new DuplicateOrder(order.channel(), request.externalId(),
-                        UUID.fromString(outcome.getString("existingOrderId")));
-            case "UNKNOWN_CHANNEL":
-                throw new InvalidRequest("channel", "no channel '" + order.channel() + "' exists");
-            case "HOLD_NOT_FOUND":
-                throw new InvalidRequest("holdId", "no hold with this id exists for channel '" + order.channel() + "'");
-            case "HOLD_NOT_ACTIVE":
-                throw new HoldNotUsable("The hold is " + outcome.getString("status") + " and cannot become an order",
-                        outcome.getString("status"));
-            case "HOLD_MISMATCH":
-                throw new HoldNotUsable("The order's lines must name each SKU of the hold once, with the hold's "
-                        + "quantity", "ACTIVE");
-            default:
-                throw new IllegalStateException("unknown placement outcome " + outcome);
+    /** The placed order, or the refusal of {@code place_order} as the domain exception that reports it. */
+    private static OrderView toView(NewOrder order, Placement outcome) {
+        if (outcome instanceof Placement.Accepted accepted) {
+            return accepted.order();
         }
-        Map<Integer, List<AllocationView>> allocated = AllocationView.byLine(outcome.getJsonArray("allocations"));
-        List<OrderLineView> lines = new ArrayList<>();
-        for (int i = 0; i < request.lines().size(); i++) {
-            PlaceOrderLine line = request.lines().get(i);
-            lines.add(new OrderLineView(line.sku(), line.quantity(),
-                    Money.format(new BigDecimal(line.unitPrice()), request.currency()),
-                    allocated.getOrDefault(i + 1, List.of())));
+        if (outcome instanceof Placement.OutOfStock shortage) {
+            throw new InsufficientStock(shortage.shortages());
         }
-        var createdAt = OffsetDateTime.parse(outcome.getString("createdAt")).toInstant();
-        return new OrderView(order.id(), outcome.getLong("number"), order.channel(), request.externalId(),
-                OrderStatus.ACCEPTED, request.currency(), request.customer(), request.shippingAddress(), lines,
-                Money.format(order.total(), request.currency()), request.holdId(), 1, createdAt, createdAt, List.of(),
-                List.of());
+        if (outcome instanceof Placement.Duplicate duplicate) {
+            throw new DuplicateOrder(order.channel(), order.request().externalId(), duplicate.existingOrderId());
+        }
+        if (outcome instanceof Placement.UnknownChannel) {
+            throw new InvalidRequest("channel", "no channel '" + order.channel() + "' exists");
+        }
+        if (outcome instanceof Placement.HoldNotFound) {
+            throw new InvalidRequest("holdId", "no hold with this id exists for channel '" + order.channel() + "'");
+        }
+        if (outcome instanceof Placement.HoldNotActive notActive) {
+            throw new HoldNotUsable("The hold is " + notActive.status() + " and cannot become an order",
+                    notActive.status());
+        }
+        if (outcome instanceof Placement.HoldMismatch) {
+            throw new HoldNotUsable("The order's lines must name each SKU of the hold once, with the hold's quantity",
+                    "ACTIVE");
+        }
+        throw new IllegalStateException("unhandled placement " + outcome);
     }
 }

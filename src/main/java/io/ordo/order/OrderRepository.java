@@ -1,6 +1,5 @@
 package io.ordo.order;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,6 +17,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.ordo.inventory.AllocationView;
+import io.ordo.inventory.Shortage;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,34 +28,22 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * SQL for orders over the reactive client. Placement is one call of the {@code place_orders} function per batch (one
- * round trip, one commit for many orders); reads fetch an order with its lines and allocations in one query.
+ * round trip, one commit for many orders), each order's answer decoded into a {@link Placement}. Every order the
+ * service shows is decoded from the order document that SQL builds in one place ({@code order_document}: the same JSON
+ * as the order's events carry), by {@link #toView}.
  */
 @ApplicationScoped
 public class OrderRepository {
     private static final String PLACE = "SELECT place_orders($1::jsonb)";
-    private static final String VIEW_COLUMNS = """
-            SELECT o.id, o.number, o.channel, o.external_id, o.status, o.currency, o.customer, o.shipping_address,
-                   o.total::text AS total, o.hold_id, o.version, o.created_at, o.updated_at,
-                   (SELECT jsonb_agg(jsonb_build_object('line', l.line_no, 'sku', l.sku, 'quantity', l.quantity,
-                                                        'unitPrice', l.unit_price::text) ORDER BY l.line_no)
-                      FROM order_lines l WHERE l.order_id = o.id) AS lines,
-                   (SELECT jsonb_agg(jsonb_build_object('line', a.line_no, 'location', a.location,
-                                                        'quantity', a.quantity - a.shipped)
-                                     ORDER BY a.line_no, loc.priority, a.location)
-                      FROM allocations a JOIN locations loc ON loc.code = a.location
-                     WHERE a.owner_id = o.id AND a.released_at IS NULL AND a.shipped < a.quantity) AS allocations,
-                   CASE WHEN o.status NOT IN ('ACCEPTED', 'PROCESSING', 'CANCELLED')
-                        THEN order_shipments_json(o.id) END AS shipments,
-                   CASE WHEN o.status NOT IN ('ACCEPTED', 'PROCESSING', 'CANCELLED')
-                        THEN order_returns_json(o.id) END AS returns
-              FROM orders o""";
+    /** The order document (order_json, built by order_document in R__orders_functions.sql) of each order. */
+    private static final String VIEW_COLUMNS = "SELECT order_json(o.id) AS document FROM orders o";
     private static final String BY_ID = VIEW_COLUMNS + " WHERE o.id = $1";
     private static final String LOCK = "SELECT status, version, channel, last_sequence FROM orders WHERE id = $1 FOR UPDATE";
     private static final String RELEASE = "SELECT release_allocations($1)";
     private static final String SET_STATUS = """
             UPDATE orders SET status = $2, version = version + 1, last_sequence = last_sequence + $3, updated_at = now()
              WHERE id = $1 RETURNING last_sequence""";
-    private static final String APPEND_EVENT = "SELECT append_order_event($1, $2, $3, $4, $5::jsonb, $6)";
+    private static final String APPEND_EVENT = "SELECT append_order_event($1, $2, $3, $4, $5::jsonb, $6, order_json($1))";
     private static final String HISTORY = """
             SELECT sequence, type, status, detail, actor, created_at FROM order_history WHERE order_id = $1
              ORDER BY sequence""";
@@ -73,17 +61,32 @@ public class OrderRepository {
         this.json = json;
     }
 
-    /** Places the orders in one transaction, each standing alone; one JSON outcome per order, in order. */
-    public Uni<List<JsonObject>> placeBatch(List<NewOrder> orders) {
+    /** Places the orders in one transaction, each standing alone; one placement per order, in order. */
+    public Uni<List<Placement>> placeBatch(List<NewOrder> orders) {
         JsonArray batch = new JsonArray(new ArrayList<>(NewOrder.toJson(orders)));
         return pool.preparedQuery(PLACE).execute(Tuple.of(batch)).map(rows -> {
             JsonArray results = (JsonArray) rows.iterator().next().getJson(0);
-            List<JsonObject> outcomes = new ArrayList<>(results.size());
+            List<Placement> placements = new ArrayList<>(results.size());
             for (int i = 0; i < results.size(); i++) {
-                outcomes.add(results.getJsonObject(i));
+                placements.add(placement(results.getJsonObject(i)));
             }
-            return outcomes;
+            return placements;
         });
+    }
+
+    /** Decodes one answer of {@code place_order}. */
+    private Placement placement(JsonObject result) {
+        String outcome = result.getString("outcome");
+        return switch (outcome) {
+            case "ACCEPTED" -> new Placement.Accepted(toView(result.getJsonObject("order")));
+            case "SHORTAGE" -> new Placement.OutOfStock(Shortage.fromJson(result.getJsonArray("shortages")));
+            case "DUPLICATE" -> new Placement.Duplicate(UUID.fromString(result.getString("existingOrderId")));
+            case "UNKNOWN_CHANNEL" -> new Placement.UnknownChannel();
+            case "HOLD_NOT_FOUND" -> new Placement.HoldNotFound();
+            case "HOLD_NOT_ACTIVE" -> new Placement.HoldNotActive(result.getString("status"));
+            case "HOLD_MISMATCH" -> new Placement.HoldMismatch();
+            default -> throw new IllegalStateException("unknown placement outcome " + result);
+        };
     }
 
     public Uni<Optional<OrderView>> findById(UUID id) {
@@ -205,23 +208,36 @@ public class OrderRepository {
     }
 
     private OrderView toView(Row row) {
-        String currency = row.getString("currency");
-        JsonArray lines = (JsonArray) row.getJson("lines");
-        Map<Integer, List<AllocationView>> allocated = AllocationView.byLine((JsonArray) row.getJson("allocations"));
-        List<OrderLineView> lineViews = new ArrayList<>();
-        for (int i = 0; lines != null && i < lines.size(); i++) {
+        return toView((JsonObject) row.getJson("document"));
+    }
+
+    /** The order document as an {@link OrderView}: a decoder, field by field (it runs for every placed order). */
+    private OrderView toView(JsonObject doc) {
+        JsonArray lines = doc.getJsonArray("lines");
+        List<OrderLineView> lineViews = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
             JsonObject line = lines.getJsonObject(i);
+            JsonArray allocations = line.getJsonArray("allocations");
+            List<AllocationView> allocationViews = new ArrayList<>(allocations.size());
+            for (int k = 0; k < allocations.size(); k++) {
+                JsonObject a = allocations.getJsonObject(k);
+                allocationViews.add(new AllocationView(a.getString("location"), a.getInteger("quantity")));
+            }
             lineViews.add(new OrderLineView(line.getString("sku"), line.getInteger("quantity"),
-                    Money.format(new BigDecimal(line.getString("unitPrice")), currency),
-                    allocated.getOrDefault(line.getInteger("line"), List.of())));
+                    line.getString("unitPrice"), allocationViews));
         }
-        return new OrderView(row.getUUID("id"), row.getLong("number"), row.getString("channel"),
-                row.getString("external_id"), OrderStatus.valueOf(row.getString("status")), currency,
-                json.convertValue(((JsonObject) row.getJson("customer")).getMap(), Customer.class),
-                json.convertValue(((JsonObject) row.getJson("shipping_address")).getMap(), ShippingAddress.class),
-                lineViews, Money.format(new BigDecimal(row.getString("total")), currency), row.getUUID("hold_id"),
-                row.getInteger("version"), instant(row, "created_at"), instant(row, "updated_at"),
-                list(row.getJson("shipments"), SHIPMENTS), list(row.getJson("returns"), RETURNS));
+        JsonObject c = doc.getJsonObject("customer");
+        JsonObject a = doc.getJsonObject("shippingAddress");
+        String holdId = doc.getString("holdId");
+        return new OrderView(UUID.fromString(doc.getString("id")), doc.getLong("number"), doc.getString("channel"),
+                doc.getString("externalId"), OrderStatus.valueOf(doc.getString("status")), doc.getString("currency"),
+                new Customer(c.getString("email"), c.getString("name"), c.getString("phone")),
+                new ShippingAddress(a.getString("line1"), a.getString("line2"), a.getString("city"),
+                        a.getString("region"), a.getString("postalCode"), a.getString("country")),
+                lineViews, doc.getString("total"), holdId == null ? null : UUID.fromString(holdId),
+                doc.getInteger("version"), Instant.parse(doc.getString("createdAt")),
+                Instant.parse(doc.getString("updatedAt")), list(doc.getJsonArray("shipments"), SHIPMENTS),
+                list(doc.getJsonArray("returns"), RETURNS));
     }
 
     private <T> List<T> list(Object array, TypeReference<List<T>> type) {
@@ -233,9 +249,5 @@ public class OrderRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable order JSON from the database", e);
         }
-    }
-
-    private static Instant instant(Row row, String column) {
-        return row.getOffsetDateTime(column).toInstant();
     }
 }

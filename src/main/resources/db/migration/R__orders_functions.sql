@@ -1,0 +1,193 @@
+-- Order functions: the order document (the JSON of an order), placement, and recording an order's events (tables: V2
+-- orders/order_lines/order_history, V8 orders.currency_digits). Repeatable: Flyway re-applies this file whenever it
+-- changes, so each function here is its one and only definition; a function whose signature changes or that goes away
+-- is dropped by a versioned migration (V8 dropped the six-argument append_order_event and new_order_json).
+-- Every function here is plpgsql (resolved when called, so the file order of the R__ files does not matter for them)
+-- rather than sql: its plans are cached across calls, which matters on the intake path.
+
+-- THE builder of the order document: the order as GET /v1/orders/{id} shows it and the `data` of its events. Every
+-- order JSON is made here, from its parts: order_json passes them from the tables, place_order from the request it is
+-- placing (no read back on the intake path), and the service decodes its OrderView from this document, so the REST
+-- view and the event payload cannot differ.
+-- p_lines: [{sku, quantity, unitPrice}] in line order (line n is the n-th element); p_allocs: [{line, location,
+-- quantity}] (units still reserved) in line, then reservation (location priority) order. Money is rounded to the
+-- currency's minor units, p_digits (decided by the service, see io.ordo.order.Money, and kept on the order row).
+CREATE OR REPLACE FUNCTION order_document(p_id uuid, p_number bigint, p_channel text, p_external_id text,
+                                          p_status text, p_currency text, p_digits integer, p_customer jsonb,
+                                          p_address jsonb, p_lines jsonb, p_allocs jsonb, p_total numeric,
+                                          p_hold uuid, p_version integer, p_created timestamptz,
+                                          p_updated timestamptz, p_shipments jsonb, p_returns jsonb)
+    RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN jsonb_build_object(
+        'id', p_id, 'number', p_number, 'channel', p_channel, 'externalId', p_external_id, 'status', p_status,
+        'currency', p_currency, 'customer', p_customer, 'shippingAddress', p_address,
+        'lines', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                      'sku', l ->> 'sku', 'quantity', (l ->> 'quantity')::int,
+                      'unitPrice', round((l ->> 'unitPrice')::numeric, p_digits)::text,
+                      'allocations', (SELECT coalesce(jsonb_agg(jsonb_build_object('location', a ->> 'location',
+                                                                                   'quantity', (a ->> 'quantity')::int)
+                                                                ORDER BY a_ord), '[]')
+                                        FROM jsonb_array_elements(p_allocs) WITH ORDINALITY AS x(a, a_ord)
+                                       WHERE (a ->> 'line')::int = ord))
+                      ORDER BY ord), '[]')
+                    FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(l, ord)),
+        'total', round(p_total, p_digits)::text,
+        'holdId', p_hold, 'version', p_version,
+        'createdAt', to_char(p_created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        'updatedAt', to_char(p_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        'shipments', p_shipments, 'returns', p_returns);
+END
+$$;
+
+-- The order document of a stored order, from its tables: allocations show the units still reserved (quantity -
+-- shipped, fully shipped ones omitted); `shipments` and `returns` are looked up only once the order can have them.
+CREATE OR REPLACE FUNCTION order_json(p_order uuid) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT order_document(o.id, o.number, o.channel, o.external_id, o.status, o.currency, o.currency_digits,
+        o.customer, o.shipping_address,
+        (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity, 'unitPrice', l.unit_price)
+                                   ORDER BY l.line_no), '[]')
+           FROM order_lines l WHERE l.order_id = o.id),
+        (SELECT coalesce(jsonb_agg(jsonb_build_object('line', a.line_no, 'location', a.location,
+                                                      'quantity', a.quantity - a.shipped)
+                                   ORDER BY a.line_no, loc.priority, a.location), '[]')
+           FROM allocations a JOIN locations loc ON loc.code = a.location
+          WHERE a.owner_id = o.id AND a.released_at IS NULL AND a.shipped < a.quantity),
+        o.total, o.hold_id, o.version, o.created_at, o.updated_at,
+        CASE WHEN o.status IN ('ACCEPTED', 'PROCESSING', 'CANCELLED') THEN '[]'::jsonb ELSE order_shipments_json(o.id) END,
+        CASE WHEN o.status IN ('ACCEPTED', 'PROCESSING', 'CANCELLED') THEN '[]'::jsonb ELSE order_returns_json(o.id) END)
+      FROM orders o WHERE o.id = p_order);
+END
+$$;
+
+-- The one place where "an order changed" is recorded: its history row and its outbox event (payload: the order
+-- document, given by the caller), together, in the caller's transaction. place_order passes the document it built
+-- from the request; later changes pass order_json(order) (OrderRepository).
+CREATE OR REPLACE FUNCTION append_order_event(p_order uuid, p_sequence integer, p_type text, p_status text,
+                                              p_detail jsonb, p_actor text, p_payload jsonb)
+    RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO order_history (order_id, sequence, type, status, detail, actor)
+    VALUES (p_order, p_sequence, p_type, p_status, p_detail, p_actor);
+    PERFORM append_outbox_event('order', p_order, p_sequence, p_type, p_payload);
+END
+$$;
+
+-- Places one order (JSON as built by io.ordo.order.NewOrder) whose stock rows and hold are already locked. Returns
+-- {outcome: ACCEPTED, order: <the order document>} or, having changed nothing, {outcome: SHORTAGE, shortages},
+-- {outcome: DUPLICATE, existingOrderId}, {outcome: UNKNOWN_CHANNEL}, {outcome: HOLD_NOT_FOUND},
+-- {outcome: HOLD_NOT_ACTIVE, status} or {outcome: HOLD_MISMATCH}.
+-- An order marked 'resume' (a retry that took over a crashed attempt's idempotency key, with that attempt's order id)
+-- answers DUPLICATE with its own id when that order exists. The check comes first, before the shortage and hold
+-- checks that the earlier attempt's own reservation would otherwise fail, and after the stock and hold locks that
+-- place_orders takes, so a still-running earlier attempt has committed or rolled back by then.
+-- Intake hot path: the order.created payload (and the ACCEPTED answer) is the order document built from what this
+-- function already holds (the request, the number, the timestamps and the allocations it just made) instead of
+-- reading the order back with order_json, which would cost three more index scans and a join per order inside the
+-- placing transaction. It is the same JSON (OrderEventsTest compares the two).
+CREATE OR REPLACE FUNCTION place_order(o jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_id       uuid := (o ->> 'id')::uuid;
+    v_hold_id  uuid := (o ->> 'holdId')::uuid;
+    v_hold     holds%ROWTYPE;
+    v_short    jsonb;
+    v_existing uuid;
+    v_number   bigint;
+    v_created  timestamptz;
+    v_allocs   jsonb;
+    v_document jsonb;
+BEGIN
+    IF (o ->> 'resume')::boolean IS TRUE THEN  -- never on the hot path: only a retry that took a key over
+        IF EXISTS (SELECT 1 FROM orders WHERE id = v_id) THEN
+            RETURN jsonb_build_object('outcome', 'DUPLICATE', 'existingOrderId', v_id);
+        END IF;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM channels WHERE code = o ->> 'channel') THEN
+        RETURN jsonb_build_object('outcome', 'UNKNOWN_CHANNEL');
+    END IF;
+    IF v_hold_id IS NULL THEN
+        v_short := stock_shortages(o -> 'lines');
+        IF v_short IS NOT NULL THEN
+            RETURN jsonb_build_object('outcome', 'SHORTAGE', 'shortages', v_short);
+        END IF;
+    ELSE
+        SELECT * INTO v_hold FROM holds WHERE id = v_hold_id;
+        IF NOT FOUND OR v_hold.channel <> o ->> 'channel' THEN
+            RETURN jsonb_build_object('outcome', 'HOLD_NOT_FOUND');
+        END IF;
+        IF v_hold.status <> 'ACTIVE' OR v_hold.expires_at <= now() THEN
+            RETURN jsonb_build_object('outcome', 'HOLD_NOT_ACTIVE',
+                                      'status', CASE WHEN v_hold.status = 'ACTIVE' THEN 'EXPIRED' ELSE v_hold.status END);
+        END IF;
+        IF EXISTS (SELECT l ->> 'sku', sum((l ->> 'quantity')::int) FROM jsonb_array_elements(o -> 'lines') l GROUP BY 1
+                   EXCEPT SELECT sku, sum(quantity) FROM hold_lines WHERE hold_id = v_hold_id GROUP BY 1)
+           OR EXISTS (SELECT sku, sum(quantity) FROM hold_lines WHERE hold_id = v_hold_id GROUP BY 1
+                      EXCEPT SELECT l ->> 'sku', sum((l ->> 'quantity')::int) FROM jsonb_array_elements(o -> 'lines') l GROUP BY 1)
+           OR (SELECT count(*) <> count(DISTINCT l ->> 'sku') FROM jsonb_array_elements(o -> 'lines') l) THEN
+            RETURN jsonb_build_object('outcome', 'HOLD_MISMATCH');
+        END IF;
+    END IF;
+
+    INSERT INTO orders (id, channel, external_id, status, currency, currency_digits, customer, shipping_address, total,
+                        hold_id)
+    VALUES (v_id, o ->> 'channel', o ->> 'externalId', 'ACCEPTED', o ->> 'currency', (o ->> 'currencyDigits')::int,
+            o -> 'customer', o -> 'shippingAddress', (o ->> 'total')::numeric, v_hold_id)
+    ON CONFLICT (channel, external_id) DO NOTHING
+    RETURNING number, created_at INTO v_number, v_created;
+    IF NOT FOUND THEN
+        SELECT id INTO v_existing FROM orders WHERE channel = o ->> 'channel' AND external_id = o ->> 'externalId';
+        RETURN jsonb_build_object('outcome', 'DUPLICATE', 'existingOrderId', v_existing);
+    END IF;
+
+    INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price)
+    SELECT v_id, ord, l ->> 'sku', (l ->> 'quantity')::int, (l ->> 'unitPrice')::numeric
+      FROM jsonb_array_elements(o -> 'lines') WITH ORDINALITY AS t(l, ord);
+
+    IF v_hold_id IS NULL THEN
+        v_allocs := allocate_lines(v_id, 'ORDER', o -> 'lines');
+    ELSE
+        UPDATE allocations a SET owner_id = v_id, owner_kind = 'ORDER', line_no = ol.line_no
+          FROM order_lines ol
+         WHERE a.owner_id = v_hold_id AND a.released_at IS NULL AND ol.order_id = v_id AND ol.sku = a.sku;
+        UPDATE holds SET status = 'CONVERTED', order_id = v_id, updated_at = now() WHERE id = v_hold_id;
+        SELECT coalesce(jsonb_agg(jsonb_build_object('line', a.line_no, 'sku', a.sku, 'location', a.location,
+                                                     'quantity', a.quantity) ORDER BY a.line_no, loc.priority, a.location), '[]')
+          INTO v_allocs FROM allocations a JOIN locations loc ON loc.code = a.location WHERE a.owner_id = v_id;
+    END IF;
+
+    -- a new order: status ACCEPTED, version 1, updatedAt = createdAt, nothing shipped or returned
+    v_document := order_document(v_id, v_number, o ->> 'channel', o ->> 'externalId', 'ACCEPTED', o ->> 'currency',
+                                 (o ->> 'currencyDigits')::int, o -> 'customer', o -> 'shippingAddress', o -> 'lines',
+                                 v_allocs, (o ->> 'total')::numeric, v_hold_id, 1, v_created, v_created,
+                                 '[]'::jsonb, '[]'::jsonb);
+    PERFORM append_order_event(v_id, 1, 'order.created', 'ACCEPTED',
+                               CASE WHEN v_hold_id IS NULL THEN NULL ELSE jsonb_build_object('holdId', v_hold_id) END,
+                               o ->> 'actor', v_document);
+    RETURN jsonb_build_object('outcome', 'ACCEPTED', 'order', v_document);
+END
+$$;
+
+-- Places a batch of orders in one transaction, each standing or falling alone. All holds, then all stock rows the
+-- batch may touch, are locked up front in the global order, so concurrent batches cannot deadlock on stock. The SKUs
+-- are checked for low stock once, after the whole batch (one statement, see note_stock_levels).
+CREATE OR REPLACE FUNCTION place_orders(p_orders jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    o       jsonb;
+    results jsonb := '[]'::jsonb;
+    v_skus  text[];
+BEGIN
+    PERFORM 1 FROM holds
+      WHERE id IN (SELECT (x ->> 'holdId')::uuid FROM jsonb_array_elements(p_orders) x WHERE x ->> 'holdId' IS NOT NULL)
+      ORDER BY id FOR UPDATE;
+    v_skus := ARRAY(SELECT DISTINCT l ->> 'sku' FROM jsonb_array_elements(p_orders) x,
+                         jsonb_array_elements(x -> 'lines') l WHERE x ->> 'holdId' IS NULL);
+    PERFORM lock_stock(v_skus);
+    FOR o IN SELECT value FROM jsonb_array_elements(p_orders) LOOP
+        results := results || jsonb_build_array(place_order(o));
+    END LOOP;
+    PERFORM note_stock_levels(v_skus, NULL, true);
+    RETURN results;
+END
+$$;
