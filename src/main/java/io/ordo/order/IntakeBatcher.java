@@ -34,7 +34,7 @@ public class IntakeBatcher {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
     /** Places a batch in one database call: one outcome per order, in order. */
-    private final Function<List<NewOrder>, Uni<List<JsonObject>>> placeBatch;
+    private final Function<List<NewOrder>, Uni<List<Placement>>> placeBatch;
     private final int maxBatchSize;
     private final int maxConcurrentBatches;
     private final DistributionSummary batchSizes;
@@ -45,7 +45,7 @@ public class IntakeBatcher {
     }
 
     /** A batcher over any batch placement (unit tests). */
-    IntakeBatcher(Function<List<NewOrder>, Uni<List<JsonObject>>> placeBatch, int maxBatchSize,
+    IntakeBatcher(Function<List<NewOrder>, Uni<List<Placement>>> placeBatch, int maxBatchSize,
             int maxConcurrentBatches, MeterRegistry registry) {
         this.placeBatch = placeBatch;
         this.maxBatchSize = maxBatchSize;

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The coalescing of {@link IntakeBatcher}, with the database call replaced by batches the test answers itself: no
@@ -29,7 +28,7 @@ import io.vertx.core.json.JsonObject;
 class IntakeBatcherTest {
 
     /** One database call the batcher made, answered when the test says so. */
-    record Call(List<NewOrder> orders, UniEmitter<? super List<JsonObject>> answer) {
+    record Call(List<NewOrder> orders, UniEmitter<? super List<Placement>> answer) {
         void succeed() {
             answer.complete(orders.stream().map(IntakeBatcherTest::outcomeOf).toList());
         }
@@ -42,11 +41,11 @@ class IntakeBatcherTest {
     private final List<Call> calls = new ArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger mostRunning = new AtomicInteger();
-    private final Map<UUID, JsonObject> results = new ConcurrentHashMap<>();
+    private final Map<UUID, Placement> results = new ConcurrentHashMap<>();
     private final Map<UUID, Throwable> failures = new ConcurrentHashMap<>();
 
     private IntakeBatcher batcher(int maxBatchSize, int maxConcurrentBatches) {
-        return new IntakeBatcher(orders -> Uni.createFrom().<List<JsonObject>> emitter(answer -> {
+        return new IntakeBatcher(orders -> Uni.createFrom().<List<Placement>> emitter(answer -> {
             synchronized (calls) {
                 calls.add(new Call(orders, answer));
             }
@@ -119,7 +118,7 @@ class IntakeBatcherTest {
             mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
             batchSizes.add(batch.size());
             Thread.yield();
-            List<JsonObject> outcomes = batch.stream().map(IntakeBatcherTest::outcomeOf).toList();
+            List<Placement> outcomes = batch.stream().map(IntakeBatcherTest::outcomeOf).toList();
             atOnce.decrementAndGet();
             return outcomes;
         }), 7, 3, new SimpleMeterRegistry());
@@ -181,12 +180,13 @@ class IntakeBatcherTest {
     private static List<NewOrder> orders(int count) {
         List<NewOrder> orders = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            orders.add(new NewOrder(UUID.randomUUID(), "web", null, BigDecimal.ONE, "test", false));
+            orders.add(new NewOrder(UUID.randomUUID(), "web", null, BigDecimal.ONE, 2, "test", false));
         }
         return orders;
     }
 
-    private static JsonObject outcomeOf(NewOrder order) {
-        return new JsonObject().put("outcome", "ACCEPTED").put("orderId", order.id().toString());
+    /** A placement that names its order (a record, so equal when it is this order's). */
+    private static Placement outcomeOf(NewOrder order) {
+        return new Placement.Duplicate(order.id());
     }
 }
