@@ -83,9 +83,16 @@ public class ProblemMappers {
         return respond(OrdoException.problemOf(failure), uri);
     }
 
+    /**
+     * One {@code WWW-Authenticate: Bearer} challenge: quarkus-oidc puts its own on the response when it refuses a
+     * token, so the header is added only when it is not there yet.
+     */
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
-    public Response unauthorized(RuntimeException failure, UriInfo uri) {
+    public Response unauthorized(RuntimeException failure, UriInfo uri, io.vertx.ext.web.RoutingContext request) {
         Response response = respond(Problem.of(ProblemType.UNAUTHORIZED, "A valid bearer token is required"), uri);
+        if (request != null && request.response().headers().contains(HttpHeaders.WWW_AUTHENTICATE)) {
+            return response;
+        }
         return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 
