@@ -46,7 +46,7 @@ class SlowConnectionsTest {
 
     @Test
     void aBodyThatStopsIsClosedAfterTheTimeout() throws IOException {
-        assertClosedAfterTimeout("POST /v1/channels HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        assertClosedAfterTimeout("POST /v1/inbound/web/orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 100\r\n\r\n{\"code\": ");
     }
 
