@@ -10,13 +10,17 @@ import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.jwt.consumer.Validator;
 
+import io.quarkus.arc.Unremovable;
+
 /**
  * Refuses tokens that quarkus-oidc would accept on signature, issuer and {@code exp} alone: a token without
  * {@code iat}, one issued in the future (beyond {@code ordo.security.clock-skew}), one whose lifetime
  * ({@code exp - iat}) exceeds {@code ordo.security.max-token-lifetime}. With {@code exp} checked by quarkus-oidc, that
- * also bounds a token's age: none issued longer ago than the maximum lifetime is still accepted. quarkus-oidc runs every {@link Validator} bean while it verifies a token, so a refused token is a 401.
+ * also bounds a token's age: none issued longer ago than the maximum lifetime is still accepted. quarkus-oidc runs
+ * every {@link Validator} bean while it verifies a token, so a refused token is a 401.
  */
 @ApplicationScoped
+@Unremovable
 public class TokenTimesValidator implements Validator {
     private final Clock clock;
     private final long maxLifetimeSeconds;
