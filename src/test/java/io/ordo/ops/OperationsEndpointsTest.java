@@ -27,7 +27,7 @@ class OperationsEndpointsTest {
         given().get("/q/health/live").then().statusCode(200)
                 .body("checks.name", org.hamcrest.Matchers.not(hasItem(containsString("messaging"))));
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.name", org.hamcrest.Matchers.everyItem(containsString("Database")));
+                .body("checks.name", org.hamcrest.Matchers.everyItem(containsString("connections health check")));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> given().get("/q/health/well").statusCode() == 200);
         given().get("/q/health/well").then().statusCode(200).body("checks.name", hasItem("AMQP broker links"))
