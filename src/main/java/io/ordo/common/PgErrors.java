@@ -10,6 +10,35 @@ public final class PgErrors {
     private PgErrors() {
     }
 
+    /**
+     * True when the failure says the database cannot be reached or is going away (the request itself may be fine):
+     * refused or timed-out connects, a connection closed under a query, and PostgreSQL's own "come back later" codes
+     * (class 08 connection exception, 57P01-57P03 shutdown / starting up, 53300 too many connections).
+     */
+    public static boolean isUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg && pg.getSqlState() != null && isUnavailableState(pg.getSqlState())) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && isUnavailableState(sql.getSQLState())) {
+                return true;
+            }
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException
+                    || t instanceof io.netty.channel.ConnectTimeoutException
+                    || t instanceof io.vertx.sqlclient.ClosedConnectionException
+                    || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isUnavailableState(String sqlState) {
+        return sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
+                || sqlState.equals("57P03") || sqlState.equals("53300");
+    }
+
     public static boolean isUniqueViolation(Throwable failure) {
         return hasSqlState(failure, UNIQUE_VIOLATION);
     }

@@ -83,9 +83,16 @@ public class ProblemMappers {
         return respond(OrdoException.problemOf(failure), uri);
     }
 
+    /**
+     * One {@code WWW-Authenticate: Bearer} challenge: quarkus-oidc puts its own on the response when it refuses a
+     * token, so the header is added only when it is not there yet.
+     */
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
-    public Response unauthorized(RuntimeException failure, UriInfo uri) {
+    public Response unauthorized(RuntimeException failure, UriInfo uri, io.vertx.ext.web.RoutingContext request) {
         Response response = respond(Problem.of(ProblemType.UNAUTHORIZED, "A valid bearer token is required"), uri);
+        if (request != null && request.response().headers().contains(HttpHeaders.WWW_AUTHENTICATE)) {
+            return response;
+        }
         return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 
@@ -116,12 +123,26 @@ public class ProblemMappers {
         return builder.build();
     }
 
+    /** Seconds a client is asked to wait (Retry-After) when the database cannot be reached. */
+    static final int UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable failure, UriInfo uri) {
+        if (PgErrors.isUnavailable(failure)) {
+            return unavailable(failure, uri);
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(failure, "Unexpected failure %s on %s", errorId, uri == null ? "?" : uri.getPath());
         return respond(Problem.of(ProblemType.INTERNAL, "An unexpected error occurred; reference " + errorId)
                 .with("errorId", errorId), uri);
+    }
+
+    /** The database is unreachable or going away: not the client's fault, and worth retrying shortly. */
+    static Response unavailable(Throwable failure, UriInfo uri) {
+        LOG.warnf("Database unavailable on %s: %s", uri == null ? "?" : uri.getPath(), failure.toString());
+        Response response = respond(Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+                "The database cannot be reached right now; retry after " + UNAVAILABLE_RETRY_AFTER_SECONDS + " s"), uri);
+        return Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, UNAVAILABLE_RETRY_AFTER_SECONDS).build();
     }
 
     static Response respond(Problem problem, UriInfo uri) {

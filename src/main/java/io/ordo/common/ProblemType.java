@@ -22,6 +22,7 @@ public enum ProblemType {
     STALE_VERSION(412, "Precondition failed", "stale-version"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused", "idempotency-key-reused"),
     PAYLOAD_TOO_LARGE(413, "Request body too large", "payload-too-large"),
+    SERVICE_UNAVAILABLE(503, "Service unavailable", "service-unavailable"),
     INTERNAL(500, "Internal error", "internal");
 
     private static final String PREFIX = "urn:ordo:problem:";

@@ -60,9 +60,11 @@ public class AmqpOrderIntake {
     private final Pool pool;
     private final MutinyEmitter<JsonObject> deadLetters;
     private final MeterRegistry registry;
+    private final InFlightWindow window;
 
     public AmqpOrderIntake(OrderIntake intake, IdempotencyService idempotency, ObjectMapper json, Validator validator,
-            Pool pool, @Channel("orders-dead") MutinyEmitter<JsonObject> deadLetters, MeterRegistry registry) {
+            Pool pool, @Channel("orders-dead") MutinyEmitter<JsonObject> deadLetters, MeterRegistry registry,
+            io.ordo.order.IntakeConfig config) {
         this.intake = intake;
         this.idempotency = idempotency;
         this.json = json;
@@ -70,12 +72,23 @@ public class AmqpOrderIntake {
         this.pool = pool;
         this.deadLetters = deadLetters;
         this.registry = registry;
+        this.window = new InFlightWindow(config.amqpInFlight());
+        registry.gauge("ordo.intake.amqp.in.flight", window, InFlightWindow::inFlight);
     }
 
+    /**
+     * One receiver (one connection, one consumer on the broker) with up to {@code ordo.intake.amqp-in-flight} messages
+     * in progress: the returned Uni completes when there is room for the next message, not when this one is settled.
+     */
     @Incoming("orders-in")
     public Uni<Void> receive(Message<?> message) {
+        return window.admit(() -> process(message));
+    }
+
+    /** Places the message's order, then acks it; a failure that may pass (database down) nacks it for redelivery. */
+    private Uni<Void> process(Message<?> message) {
         String messageId = message.getMetadata(IncomingAmqpMetadata.class).map(IncomingAmqpMetadata::getId).orElse(null);
-        return handle(messageId, message.getPayload())
+        return Uni.createFrom().deferred(() -> handle(messageId, message.getPayload()))
                 .onItem().transformToUni(outcome -> {
                     registry.counter("ordo.intake.amqp", "outcome", outcome).increment();
                     return Uni.createFrom().completionStage(message.ack());

@@ -21,14 +21,19 @@ public final class Signatures {
     public static final String SECRET_PREFIX = "whsec_";
     /** Within the spec's 24-64 bytes. */
     static final int SECRET_BYTES = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Signatures() {
     }
 
+    /**
+     * A new random secret. The SecureRandom is made per call on purpose: secrets are made rarely (webhook creation and
+     * rotation), and no random source may sit in static state. Quarkus initialises application classes while it builds
+     * a native image, so a static SecureRandom would be seeded once in the builder and frozen into every image
+     * (native-image refuses it: "Detected an instance of Random/SplittableRandom class in the image heap").
+     */
     public static String newSecret() {
         byte[] key = new byte[SECRET_BYTES];
-        RANDOM.nextBytes(key);
+        new SecureRandom().nextBytes(key);
         return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
     }
 

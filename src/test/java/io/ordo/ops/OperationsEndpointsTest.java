@@ -23,6 +23,18 @@ class OperationsEndpointsTest {
     }
 
     @Test
+    void theBrokerIsInNeitherLivenessNorReadinessButReportedAsWellness() {
+        given().get("/q/health/live").then().statusCode(200)
+                .body("checks.name", org.hamcrest.Matchers.not(hasItem(containsString("messaging"))));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", org.hamcrest.Matchers.everyItem(containsString("connections health check")));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> given().get("/q/health/well").statusCode() == 200);
+        given().get("/q/health/well").then().statusCode(200).body("checks.name", hasItem("AMQP broker links"))
+                .body("checks[0].data", org.hamcrest.Matchers.hasKey(containsString("orders-in")));
+    }
+
+    @Test
     void metricsArePrometheusText() {
         io.ordo.support.Api.asAdmin().get("/v1/locations").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds"))

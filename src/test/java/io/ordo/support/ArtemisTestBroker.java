@@ -58,6 +58,18 @@ public class ArtemisTestBroker implements QuarkusTestResourceLifecycleManager {
         broker.start();
     }
 
+    /** Connections the broker holds now (every client: the service's and the tests' own). */
+    public static synchronized int connectionCount() {
+        return broker.getActiveMQServer().getConnectionCount();
+    }
+
+    /** Consumers attached to the queue of {@code address} (0 when the queue does not exist yet). */
+    public static synchronized int consumerCount(String address) {
+        org.apache.activemq.artemis.core.server.Queue queue =
+                broker.getActiveMQServer().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(address));
+        return queue == null ? 0 : queue.getConsumerCount();
+    }
+
     @Override
     public void stop() {
         try {

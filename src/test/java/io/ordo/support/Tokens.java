@@ -40,6 +40,11 @@ public final class Tokens {
                 .expiresAt(System.currentTimeMillis() / 1000 - 3600));
     }
 
+    /** An admin token with the given {@code iat} and {@code exp} (epoch seconds), signed by the test issuer. */
+    public static String adminIssuedAt(long issuedAt, long expiresAt) {
+        return sign(builder("timed-user", Set.of("ordo-admin"), null).issuedAt(issuedAt).expiresAt(expiresAt));
+    }
+
     /** A channel token whose payload was swapped for an admin one, keeping the channel token's signature. */
     public static String tampered() {
         String[] channel = channel("web").split("\\.");
