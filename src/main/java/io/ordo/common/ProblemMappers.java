@@ -95,6 +95,10 @@ public class ProblemMappers {
         if (cause instanceof JsonProcessingException json) {
             return respond(jsonProblem(json), uri);
         }
+        if (cause instanceof OrdoException refusal) {
+            // a parameter the framework could not convert, named by ParameterConversions
+            return respond(refusal.toProblem(), uri);
+        }
         int status = failure.getResponse().getStatus();
         if (status >= 500) {
             return unexpected(failure, uri);
@@ -151,6 +155,9 @@ public class ProblemMappers {
     }
 
     private static String mappingMessage(JsonMappingException mapping) {
+        if (mapping instanceof StorableText.Refused refused) {
+            return refused.reason();
+        }
         if (mapping instanceof PropertyBindingException) {
             return "unknown field";
         }
