@@ -7,6 +7,8 @@ import java.util.Currency;
 public final class Money {
     public static final String PATTERN = "^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,4})?$";
     public static final String MESSAGE = "must be a decimal string such as \"19.90\"";
+    /** The largest amount the money columns ({@code numeric(18, 4)}: 14 integer digits) can store. */
+    public static final BigDecimal MAX_STORED = new BigDecimal("99999999999999.9999");
 
     private Money() {
     }
@@ -24,6 +26,11 @@ public final class Money {
     public static boolean fitsMinorUnits(BigDecimal amount, Currency currency) {
         int digits = Math.max(currency.getDefaultFractionDigits(), 0);
         return amount.stripTrailingZeros().scale() <= digits;
+    }
+
+    /** Whether {@code amount} fits a money column; a larger one would overflow in PostgreSQL. */
+    public static boolean storable(BigDecimal amount) {
+        return amount.abs().compareTo(MAX_STORED) <= 0;
     }
 
     public static String format(BigDecimal amount, String currencyCode) {
