@@ -87,6 +87,11 @@ public class StorableText implements ObjectMapperCustomizer {
         }
 
         @Override
+        public Object getEmptyValue(DeserializationContext context) {
+            return "";
+        }
+
+        @Override
         public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             return checked(parser, StringDeserializer.instance.deserialize(parser, context));
         }

@@ -212,9 +212,10 @@ class HostileInputTest {
         assertEquals(415, postUntyped("/v1/inbound/" + channel + "/orders", null, "{}").statusCode());
         for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "application/octet-stream",
                 "application/xml")) {
-            given().auth().oauth2(Tokens.channel(channel)).contentType(type)
-                    .body(orderJson(Ids.unique("CT"), "Ana Silva")).post("/v1/orders")
-                    .then().statusCode(415).contentType("application/problem+json");
+            HttpResponse<String> typed = send("POST", "/v1/orders", Tokens.channel(channel),
+                    orderJson(Ids.unique("CT"), "Ana Silva"), type);
+            assertEquals(415, typed.statusCode(), type + ": " + typed.body());
+            assertTrue(typed.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"));
         }
         assertEquals(before, Db.snapshot(), "no order, no reservation");
     }
@@ -244,9 +245,7 @@ class HostileInputTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> operations = (Map<String, Object>) path.getValue();
             for (Map.Entry<String, Object> operation : operations.entrySet()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> spec = (Map<String, Object>) operation.getValue();
-                if (!(spec instanceof Map) || !spec.containsKey("requestBody")) {
+                if (!(operation.getValue() instanceof Map<?, ?> spec) || !spec.containsKey("requestBody")) {
                     continue;
                 }
                 String method = operation.getKey().toUpperCase();
