@@ -102,6 +102,10 @@ public class ProblemMappers {
         if (cause instanceof JsonProcessingException json) {
             return respond(jsonProblem(json), uri);
         }
+        if (cause instanceof OrdoException refusal) {
+            // a parameter the framework could not convert, named by ParameterConversions
+            return respond(refusal.toProblem(), uri);
+        }
         int status = failure.getResponse().getStatus();
         if (status >= 500) {
             return unexpected(failure, uri);
@@ -172,6 +176,9 @@ public class ProblemMappers {
     }
 
     private static String mappingMessage(JsonMappingException mapping) {
+        if (mapping instanceof StorableText.Refused refused) {
+            return refused.reason();
+        }
         if (mapping instanceof PropertyBindingException) {
             return "unknown field";
         }

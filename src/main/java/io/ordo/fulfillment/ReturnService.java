@@ -16,6 +16,7 @@ import io.ordo.order.OrderRepository;
 import io.ordo.order.ReturnStatus;
 import io.ordo.order.ReturnView;
 import io.ordo.order.StaleVersion;
+import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -61,7 +62,7 @@ public class ReturnService {
                     detail.put("reason", request.reason());
                 }
                 return orders.recordEvents(tx, orderId, order.status(),
-                        List.of(new OrderRepository.Event("order.return_requested", detail)), caller.subject());
+                        List.of(new OrderRepository.Event(EventType.ORDER_RETURN_REQUESTED, detail)), caller.subject());
             });
         })).chain(() -> get(returnId, caller));
     }
@@ -86,7 +87,7 @@ public class ReturnService {
                     detail.put("location", request.location());
                     detail.put("lines", request.lines().stream().map(l -> new JsonObject().put("sku", l.sku())
                             .put("quantity", l.quantity()).put("restock", l.restocks()).getMap()).toList());
-                    return new OrderRepository.Event("order.return_received", detail);
+                    return new OrderRepository.Event(EventType.ORDER_RETURN_RECEIVED, detail);
                 }));
     }
 
@@ -108,7 +109,7 @@ public class ReturnService {
             detail.put("amount", Money.format(amount, locked.currency()));
             detail.put("currency", locked.currency());
             return fulfillment.refund(tx, returnId, amount)
-                    .replaceWith(new OrderRepository.Event("order.refunded", detail));
+                    .replaceWith(new OrderRepository.Event(EventType.ORDER_REFUNDED, detail));
         });
     }
 

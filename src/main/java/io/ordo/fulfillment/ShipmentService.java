@@ -14,6 +14,7 @@ import io.ordo.order.OrderStatus;
 import io.ordo.order.OrderView;
 import io.ordo.order.StaleVersion;
 import io.ordo.order.TransitionNotAllowed;
+import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -55,9 +56,9 @@ public class ShipmentService {
                 var shipped = (FulfillmentRepository.Shipping.Shipped) outcome;
                 OrderStatus next = OrderStatus.afterShipment(shipped.openUnits() == 0);
                 List<OrderRepository.Event> events = new ArrayList<>();
-                events.add(new OrderRepository.Event("order.shipment_created", detail(shipmentId, request)));
+                events.add(new OrderRepository.Event(EventType.ORDER_SHIPMENT_CREATED, detail(shipmentId, request)));
                 if (next != order.status()) {
-                    events.add(new OrderRepository.Event("order.status_changed",
+                    events.add(new OrderRepository.Event(EventType.ORDER_STATUS_CHANGED,
                             Map.of("from", order.status().name(), "shipmentId", shipmentId.toString())));
                 }
                 return orders.recordEvents(tx, orderId, next, events, caller.subject());

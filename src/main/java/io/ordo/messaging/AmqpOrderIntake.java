@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.ordo.common.Problem;
 import io.ordo.common.ProblemMappers;
+import io.ordo.common.StorableText;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
 import io.ordo.order.OrderIntake;
@@ -108,6 +109,9 @@ public class AmqpOrderIntake {
         if (messageId == null || messageId.isBlank()) {
             return deadLetter(messageId, body, "the message has no message-id (it is the idempotency key)");
         }
+        if (StorableText.refusal(messageId) != null) {
+            return deadLetter(messageId, body, "message-id " + StorableText.refusal(messageId));
+        }
         PlaceOrder order;
         try {
             order = json.readValue(body, PlaceOrder.class);
@@ -139,7 +143,7 @@ public class AmqpOrderIntake {
                     if ("urn:ordo:problem:request-in-flight".equals(problem.getString("type"))) {
                         return Uni.createFrom().item("duplicate-delivery");
                     }
-                    return deadLetter(messageId, body, problem.getString("title") + ": " + problem.getString("detail"));
+                    return deadLetter(messageId, body, describeStored(problem));
                 });
     }
 
@@ -171,6 +175,19 @@ public class AmqpOrderIntake {
         }
         StringBuilder reason = new StringBuilder(problem.getDetail()).append(':');
         problem.getErrors().forEach(e -> reason.append(' ').append(e.field()).append(' ').append(e.message()).append(';'));
+        return reason.toString();
+    }
+
+    /** A stored problem as a reason: its title, detail and the fields it names. */
+    private static String describeStored(JsonObject problem) {
+        StringBuilder reason = new StringBuilder(problem.getString("title")).append(": ")
+                .append(problem.getString("detail"));
+        JsonArray errors = problem.getJsonArray("errors", new JsonArray());
+        for (int i = 0; i < errors.size(); i++) {
+            JsonObject error = errors.getJsonObject(i);
+            reason.append(i == 0 ? ": " : " ").append(error.getString("field")).append(' ')
+                    .append(error.getString("message")).append(';');
+        }
         return reason.toString();
     }
 

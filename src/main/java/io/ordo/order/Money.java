@@ -13,6 +13,8 @@ import java.util.Currency;
 public final class Money {
     public static final String PATTERN = "^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,4})?$";
     public static final String MESSAGE = "must be a decimal string such as \"19.90\"";
+    /** The largest amount the money columns ({@code numeric(18, 4)}: 14 integer digits) can store. */
+    public static final BigDecimal MAX_STORED = new BigDecimal("99999999999999.9999");
 
     private Money() {
     }
@@ -34,6 +36,11 @@ public final class Money {
     /** The decimals of the currency's minor unit (JPY 0, EUR 2, KWD 3); 0 for codes without one (XAU). */
     public static int minorUnits(Currency currency) {
         return Math.max(currency.getDefaultFractionDigits(), 0);
+    }
+
+    /** Whether {@code amount} fits a money column; a larger one would overflow in PostgreSQL. */
+    public static boolean storable(BigDecimal amount) {
+        return amount.abs().compareTo(MAX_STORED) <= 0;
     }
 
     public static String format(BigDecimal amount, String currencyCode) {

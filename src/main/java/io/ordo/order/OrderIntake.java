@@ -16,8 +16,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The one service every intake path calls (REST, batch, AMQP, signed inbound webhooks): it settles the channel,
- * checks what Bean Validation cannot (currency minor units), and places the order with its stock reserved in the
- * same transaction.
+ * checks what Bean Validation cannot (currency minor units, line and order totals that the money columns can store),
+ * and places the order with its stock reserved in the same transaction.
  */
 @ApplicationScoped
 public class OrderIntake {
@@ -105,7 +105,14 @@ public class OrderIntake {
                 throw new InvalidRequest("lines[" + i + "].unitPrice",
                         "has more decimals than " + currency.getCurrencyCode() + " allows");
             }
-            total = total.add(price.multiply(BigDecimal.valueOf(line.quantity())));
+            BigDecimal lineTotal = price.multiply(BigDecimal.valueOf(line.quantity()));
+            if (!Money.storable(lineTotal)) {
+                throw new InvalidRequest("lines[" + i + "]", "unitPrice × quantity must not exceed " + Money.MAX_STORED);
+            }
+            total = total.add(lineTotal);
+        }
+        if (!Money.storable(total)) {
+            throw new InvalidRequest("lines", "the order total must not exceed " + Money.MAX_STORED);
         }
         return new NewOrder(claim.idOrRandom(), channel, request, total, Money.minorUnits(currency), caller.subject(),
                 claim.resumed());

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.ordo.inventory.AllocationView;
 import io.ordo.inventory.Shortage;
+import io.ordo.outbox.EventType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -170,14 +171,14 @@ public class OrderRepository {
     }
 
     /** One event of an order: its type ({@code order.status_changed}, ...) and what the history keeps of it. */
-    public record Event(String type, Map<String, Object> detail) {
+    public record Event(EventType type, Map<String, Object> detail) {
     }
 
     /**
      * Moves the order to {@code status}, bumps its version and records the event: the one place where an order's
      * change is recorded after intake (the SQL function it calls is the outbox's hook).
      */
-    public Uni<Void> recordChange(SqlConnection tx, UUID id, OrderStatus status, String eventType,
+    public Uni<Void> recordChange(SqlConnection tx, UUID id, OrderStatus status, EventType eventType,
             Map<String, Object> detail, String actor) {
         return recordEvents(tx, id, status, List.of(new Event(eventType, detail)), actor);
     }
@@ -195,7 +196,7 @@ public class OrderRepository {
                     for (Event event : events) {
                         int next = ++sequence;
                         chain = chain.chain(() -> tx.preparedQuery(APPEND_EVENT).execute(Tuple.of(id, next,
-                                event.type(), status.name(),
+                                event.type().wire(), status.name(),
                                 event.detail() == null ? null : new JsonObject(new LinkedHashMap<>(event.detail())),
                                 actor)).replaceWithVoid());
                     }

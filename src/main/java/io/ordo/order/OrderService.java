@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.ordo.common.ResourceNotFound;
+import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 
@@ -50,17 +51,17 @@ public class OrderService {
 
     /** Cancels before anything shipped, releasing every reservation. */
     public Uni<OrderView> cancel(UUID id, String reason, Integer expectedVersion, Caller caller) {
-        return change(id, OrderStatus.CANCELLED, expectedVersion, caller, "order.cancelled",
+        return change(id, OrderStatus.CANCELLED, expectedVersion, caller, EventType.ORDER_CANCELLED,
                 reason == null ? Map.of() : Map.of("reason", reason));
     }
 
     /** ACCEPTED → PROCESSING and SHIPPED → DELIVERED, the moves a caller may make by naming the status. */
     public Uni<OrderView> changeStatus(UUID id, OrderStatus target, Integer expectedVersion, Caller caller) {
-        return change(id, target, expectedVersion, caller, "order.status_changed", null);
+        return change(id, target, expectedVersion, caller, EventType.ORDER_STATUS_CHANGED, null);
     }
 
     private Uni<OrderView> change(UUID id, OrderStatus target, Integer expectedVersion, Caller caller,
-            String eventType, Map<String, Object> detail) {
+            EventType eventType, Map<String, Object> detail) {
         return orders.pool().withTransaction(tx -> orders.lock(tx, id).chain(found -> {
             OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
                     .orElseThrow(() -> new ResourceNotFound("Order", id.toString()));

@@ -1,5 +1,6 @@
 package io.ordo.webhook;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,6 +33,7 @@ import io.ordo.common.Items;
 import io.ordo.common.ProblemResponses;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
+import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
 import io.ordo.security.CurrentCaller;
 import io.ordo.security.Roles;
@@ -78,6 +80,15 @@ public class WebhookResource {
     @Operation(summary = "List subscriptions", description = ROLES_DOC + "Oldest first; never shows secrets.")
     public Uni<Items<WebhookView>> list(@Parameter(description = "only this channel's") @QueryParam("channel") String channel) {
         return webhooks.list(caller.get(), channel).map(Items::new);
+    }
+
+    @GET
+    @Path("/event-types")
+    @RolesAllowed({ Roles.ADMIN, Roles.CHANNEL })
+    @Operation(summary = "List the event types", description = "Roles: `ordo-admin`, `ordo-channel`. Every type "
+            + "Ordo emits, each of which a subscription may ask for in `events`.")
+    public Items<EventTypeView> eventTypes() {
+        return new Items<>(Arrays.stream(EventType.values()).map(EventTypeView::of).toList());
     }
 
     @GET

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.ordo.common.InvalidRequest;
 import io.ordo.common.PgErrors;
 import io.ordo.common.ResourceNotFound;
+import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 
@@ -110,8 +111,9 @@ public class WebhookService {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < requested.size(); i++) {
             String type = requested.get(i);
-            if (!EventTypes.ALL.contains(type)) {
-                throw new InvalidRequest("events[" + i + "]", "must be one of " + String.join(", ", EventTypes.ALL));
+            if (EventType.fromWire(type).isEmpty()) {
+                throw new InvalidRequest("events[" + i + "]",
+                        "must be one of " + String.join(", ", EventType.wireNames()));
             }
             if (!seen.add(type)) {
                 throw new InvalidRequest("events[" + i + "]", "is listed twice");

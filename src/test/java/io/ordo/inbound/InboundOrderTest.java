@@ -130,6 +130,18 @@ class InboundOrderTest {
     }
 
     @Test
+    void aSignedOrderWithTextPostgresCannotStoreIsA400NamingTheField() {
+        Shop shop = shop();
+        long now = Instant.now().getEpochSecond();
+        for (String bad : java.util.List.of("\\u0000", "\\uDFFF")) {
+            String order = body(shop, "IN-NUL").replace("Ana Silva", "Ana " + bad);
+            send(shop, "msg_nul" + bad.substring(2), now, order, order, shop.secret()).then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].field", equalTo("customer.name"));
+        }
+        assertEquals(0, Db.count("SELECT count(*) FROM orders WHERE channel = ?", shop.channel()));
+    }
+
+    @Test
     void onlyAnAdminRotatesTheInboundSecretAndTheOldOneWorksDuringTheWindow() {
         Shop shop = shop();
         as(Tokens.channel(shop.channel())).post("/v1/channels/{code}/inbound-secret", shop.channel()).then().statusCode(403);

@@ -47,6 +47,47 @@ class AmqpOrderIntakeTest {
         }
     }
 
+    /**
+     * A client's mistake over AMQP is final: text PostgreSQL cannot store (NUL, a lone surrogate) and a total the
+     * money columns cannot hold are refused when the body is read, dead-lettered once with the field in the reason,
+     * never redelivered as if the failure were temporary, and the consumer goes on.
+     */
+    @Test
+    void unstorableTextAndOverflowingTotalsAreDeadLetteredOnceWithTheField() {
+        String channel = Api.createChannel(Ids.unique("amqp"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("AMNUL");
+        Api.setStock(sku, location, 10);
+        try (AmqpPeer dead = AmqpPeer.consuming("ordo.orders.in.dead")) {
+            String nul = Ids.unique("msg-nul");
+            String surrogate = Ids.unique("msg-sur");
+            String overflow = Ids.unique("msg-big");
+            AmqpPeer.send("ordo.orders.in", nul, body(channel, "NUL-1", sku, 1).replace("Ana Silva", "Ana \\u0000"));
+            AmqpPeer.send("ordo.orders.in", surrogate, body(channel, "SUR-1", sku, 1).replace("Ana Silva", "Ana \\uD800"));
+            AmqpPeer.send("ordo.orders.in", overflow, body(channel, "BIG-1", sku, 1000)
+                    .replace("\"10.00\"", "\"999999999999\""));
+            AmqpPeer.send("ordo.orders.in", Ids.unique("msg"), body(channel, "OK-1", sku, 1));
+
+            Awaitility.await().atMost(WAIT).until(() -> Db.count(
+                    "SELECT count(*) FROM orders WHERE channel = ? AND external_id = 'OK-1'", channel) == 1);
+            List<AmqpPeer.Received> letters = dead.awaitMatching(m -> m.body().contains(channel), 3, WAIT);
+            assertEquals(1, letters.stream().filter(m -> nul.equals(m.property("ordo-original-message-id"))).count());
+            assertTrue(reason(letters, nul).contains("customer.name"), reason(letters, nul));
+            assertTrue(reason(letters, surrogate).contains("customer.name"), reason(letters, surrogate));
+            assertTrue(reason(letters, overflow).contains("lines[0]"), reason(letters, overflow));
+            assertEquals(1, Db.count("SELECT count(*) FROM orders WHERE channel = ?", channel));
+            // nothing came back for another try: still exactly one letter per refused message
+            Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+            assertEquals(3, dead.matching(m -> m.body().contains(channel)).size());
+            Db.assertInvariants();
+        }
+    }
+
+    private static String reason(List<AmqpPeer.Received> letters, String messageId) {
+        return letters.stream().filter(m -> messageId.equals(m.property("ordo-original-message-id")))
+                .map(m -> String.valueOf(m.property("ordo-reason"))).findFirst().orElse("no letter for " + messageId);
+    }
+
     @Test
     void aShortageIsAFinalAnswerAnnouncedAsOrderRejected() {
         String channel = Api.createChannel(Ids.unique("amqp"));
