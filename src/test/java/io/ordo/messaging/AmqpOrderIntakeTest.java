@@ -82,6 +82,32 @@ class AmqpOrderIntakeTest {
     }
 
     @Test
+    void aMessageWithAValueTheDatabaseCannotStoreIsDeadLetteredOnceNotRedelivered() {
+        String channel = Api.createChannel(Ids.unique("amqp"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("NU");
+        Api.setStock(sku, location, 10);
+        try (AmqpPeer dead = AmqpPeer.consuming("ordo.orders.in.dead")) {
+            JsonObject nul = new JsonObject(body(channel, "NU-1", sku, 1));
+            nul.getJsonObject("customer").put("name", "Ana\u0000Silva");
+            String nulId = Ids.unique("nul");
+            AmqpPeer.send("ordo.orders.in", nulId, nul.encode());
+            AmqpPeer.send("ordo.orders.in", Ids.unique("msg"), body(channel, "NU-2", sku, 2));
+
+            Awaitility.await().atMost(WAIT).until(() -> Db.count(
+                    "SELECT count(*) FROM orders WHERE channel = ? AND external_id = 'NU-2'", channel) == 1);
+            List<AmqpPeer.Received> letters = dead.awaitMatching(
+                    m -> nulId.equals(m.property("ordo-original-message-id")), 1, WAIT);
+            assertTrue(letters.get(0).property("ordo-reason") != null);
+            Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+            assertEquals(1, dead.matching(m -> nulId.equals(m.property("ordo-original-message-id"))).size(),
+                    "a client's mistake is dead-lettered once, never redelivered");
+            assertEquals(0, Db.count("SELECT count(*) FROM orders WHERE channel = ? AND external_id = 'NU-1'", channel));
+        }
+        Db.assertInvariants();
+    }
+
+    @Test
     void aShortageIsAFinalAnswerAnnouncedAsOrderRejected() {
         String channel = Api.createChannel(Ids.unique("amqp"));
         String location = Api.createLocation(Ids.unique("WH"), 1);
