@@ -37,8 +37,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Orders from channels over AMQP ({@code ordo.orders.in}): each message body is an order body with {@code channel},
- * placed exactly like {@code POST /v1/orders} with the message id as idempotency key. A shortage is a final answer,
+ * Orders from channels over AMQP ({@code ordo.orders.in}, received by {@link OrdersInReceiver}): each message body, as
+ * raw bytes, is an order body with {@code channel}, read by the one {@link OrderBodyReader} and placed exactly like
+ * {@code POST /v1/orders} with the message id as idempotency key. A shortage is a final answer,
  * announced as an {@code order.rejected} event; a malformed or otherwise refused message goes to the dead-letter
  * address {@code ordo.orders.in.dead} with the reason and is never redelivered. Only an unexpected failure (database
  * down) makes the broker redeliver, up to its own delivery limit.
