@@ -194,17 +194,9 @@ public class OrderRepository {
     }
 
     /**
-     * Moves the order to {@code status}, bumps its version and records the event: the one place where an order's
-     * change is recorded after intake (the SQL function it calls is the outbox's hook).
-     */
-    public Uni<Void> recordChange(SqlConnection tx, UUID id, OrderStatus status, String eventType,
-            Map<String, Object> detail, String actor) {
-        return recordEvents(tx, id, status, List.of(new Event(eventType, detail)), actor);
-    }
-
-    /**
-     * As {@link #recordChange}, for one change that is several events (a shipment that also moves the status): the
-     * version moves once, each event gets the next sequence number, in the order given.
+     * Moves the order to {@code status}, bumps its version once and records each event with the next sequence
+     * number, in the order given: the one place where an order's change is recorded after intake (the SQL function
+     * it calls is the outbox's hook). Actions reach it through {@link #record}.
      */
     public Uni<Void> recordEvents(SqlConnection tx, UUID id, OrderStatus status, List<Event> events, String actor) {
         return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, status.name(), events.size()))
