@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.amqp.AmqpClientOptions;
 import io.vertx.amqp.AmqpReceiverOptions;
 import io.vertx.mutiny.amqp.AmqpClient;
@@ -98,7 +99,9 @@ public class OrdersInReceiver implements HealthCheck {
         attached = true;
         LOG.infof("receiving orders from %s (%d at once)", config.address(), config.concurrency());
         receiver.toMulti()
-                .onItem().transformToUni(message -> intake.receive(message).onFailure().recoverWithNull())
+                // receive settles every message itself; nothing one message does may end the stream
+                .onItem().transformToUni(message -> Uni.createFrom().deferred(() -> intake.receive(message))
+                        .onFailure().recoverWithNull())
                 .merge(config.concurrency())
                 .subscribe().with(ignored -> {
                 }, failure -> lost(client, failure), () -> lost(client, null));
