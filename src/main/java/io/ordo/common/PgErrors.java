@@ -47,6 +47,19 @@ public final class PgErrors {
         return hasSqlState(failure, FOREIGN_KEY_VIOLATION);
     }
 
+    /**
+     * A value PostgreSQL cannot take (class 22: a NUL character or a lone surrogate in text, a number out of range
+     * of its column...): the request's mistake, which no retry can mend.
+     */
+    public static boolean isDataException(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static boolean hasSqlState(Throwable failure, String sqlState) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof PgException pg && sqlState.equals(pg.getSqlState())) {

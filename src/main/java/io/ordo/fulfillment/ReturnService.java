@@ -2,7 +2,6 @@ package io.ordo.fulfillment;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiFunction;
@@ -15,7 +14,6 @@ import io.ordo.order.Money;
 import io.ordo.order.OrderRepository;
 import io.ordo.order.ReturnStatus;
 import io.ordo.order.ReturnView;
-import io.ordo.order.StaleVersion;
 import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
@@ -44,12 +42,7 @@ public class ReturnService {
             return Uni.createFrom().failure(invalid);
         }
         UUID returnId = UUID.randomUUID();
-        return orders.pool().withTransaction(tx -> orders.lock(tx, orderId).chain(found -> {
-            OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
-                    .orElseThrow(() -> new ResourceNotFound("Order", orderId.toString()));
-            if (expectedVersion != null && expectedVersion != order.version()) {
-                throw new StaleVersion(order.version());
-            }
+        return orders.pool().withTransaction(tx -> orders.lockForChange(tx, orderId, caller, expectedVersion).chain(order -> {
             return fulfillment.requestReturn(tx, orderId, returnId, request, caller.subject()).chain(outcome -> {
                 if (outcome instanceof FulfillmentRepository.ReturnRequest.Refused refused) {
                     throw new NotReturnable(refused.lines());
@@ -61,8 +54,8 @@ public class ReturnService {
                 if (request.reason() != null) {
                     detail.put("reason", request.reason());
                 }
-                return orders.recordEvents(tx, orderId, order.status(),
-                        List.of(new OrderRepository.Event(EventType.ORDER_RETURN_REQUESTED, detail)), caller.subject());
+                return orders.record(tx, order,
+                        order.acceptReturn(new OrderRepository.Event(EventType.ORDER_RETURN_REQUESTED, detail)), caller.subject());
             });
         })).chain(() -> get(returnId, caller));
     }
@@ -121,17 +114,14 @@ public class ReturnService {
             BiFunction<SqlConnection, FulfillmentRepository.LockedReturn, Uni<OrderRepository.Event>> action) {
         return orders.pool().withTransaction(tx -> fulfillment.orderOfReturn(tx, returnId).chain(orderId -> {
             UUID id = orderId.orElseThrow(() -> new ResourceNotFound("Return", returnId.toString()));
-            return orders.lock(tx, id).chain(found -> {
-                OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
-                        .orElseThrow(() -> new ResourceNotFound("Return", returnId.toString()));
-                return fulfillment.lockReturn(tx, returnId).chain(locked -> {
-                    if (!locked.status().canMoveTo(target)) {
-                        throw new ReturnTransitionNotAllowed(locked.status(), target);
-                    }
-                    return action.apply(tx, locked).chain(event -> orders.recordEvents(tx, id, order.status(),
-                            List.of(event), caller.subject()));
-                });
-            });
+            return orders.lockForChange(tx, id, caller, () -> new ResourceNotFound("Return", returnId.toString()))
+                    .chain(order -> fulfillment.lockReturn(tx, returnId).chain(locked -> {
+                        if (!locked.status().canMoveTo(target)) {
+                            throw new ReturnTransitionNotAllowed(locked.status(), target);
+                        }
+                        return action.apply(tx, locked)
+                                .chain(event -> orders.record(tx, order, order.acceptReturn(event), caller.subject()));
+                    }));
         })).chain(() -> get(returnId, caller));
     }
 }

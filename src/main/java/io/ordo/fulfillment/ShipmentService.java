@@ -1,20 +1,14 @@
 package io.ordo.fulfillment;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.ordo.common.ResourceNotFound;
+import io.ordo.order.Order;
 import io.ordo.order.OrderRepository;
-import io.ordo.order.OrderStatus;
 import io.ordo.order.OrderView;
-import io.ordo.order.StaleVersion;
-import io.ordo.order.TransitionNotAllowed;
-import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -40,28 +34,15 @@ public class ShipmentService {
             return Uni.createFrom().failure(invalid);
         }
         UUID shipmentId = UUID.randomUUID();
-        return orders.pool().withTransaction(tx -> orders.lock(tx, orderId).chain(found -> {
-            OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
-                    .orElseThrow(() -> new ResourceNotFound("Order", orderId.toString()));
-            if (expectedVersion != null && expectedVersion != order.version()) {
-                throw new StaleVersion(order.version());
-            }
-            if (!order.status().acceptsShipments()) {
-                throw new TransitionNotAllowed(order.status(), OrderStatus.SHIPPED);
-            }
+        return orders.pool().withTransaction(tx -> orders.lockForChange(tx, orderId, caller, expectedVersion)
+                .map(Order::acceptShipment).chain(order -> {
             return fulfillment.ship(tx, orderId, shipmentId, request, caller.subject()).chain(outcome -> {
                 if (outcome instanceof FulfillmentRepository.Shipping.Refused refused) {
                     throw new NotShippable(request.location(), refused.lines());
                 }
                 var shipped = (FulfillmentRepository.Shipping.Shipped) outcome;
-                OrderStatus next = OrderStatus.afterShipment(shipped.openUnits() == 0);
-                List<OrderRepository.Event> events = new ArrayList<>();
-                events.add(new OrderRepository.Event(EventType.ORDER_SHIPMENT_CREATED, detail(shipmentId, request)));
-                if (next != order.status()) {
-                    events.add(new OrderRepository.Event(EventType.ORDER_STATUS_CHANGED,
-                            Map.of("from", order.status().name(), "shipmentId", shipmentId.toString())));
-                }
-                return orders.recordEvents(tx, orderId, next, events, caller.subject());
+                return orders.record(tx, order, order.shipped(shipmentId, detail(shipmentId, request),
+                        shipped.openUnits() == 0), caller.subject());
             });
         })).chain(() -> orders.findById(orderId)).map(view -> view.orElseThrow());
     }

@@ -3,11 +3,8 @@ package io.ordo.inbound;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.annotation.security.PermitAll;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,15 +26,12 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.ordo.common.Problem;
-import io.ordo.common.ProblemMappers;
 import io.ordo.common.ProblemResponses;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
 
+import io.ordo.order.OrderBodyReader;
 import io.ordo.order.OrderIntake;
 import io.ordo.order.OrderView;
 import io.ordo.order.PlaceOrder;
@@ -57,16 +51,14 @@ public class InboundOrderResource {
     private final InboundSecrets secrets;
     private final OrderIntake intake;
     private final IdempotencyService idempotency;
-    private final ObjectMapper json;
-    private final Validator validator;
+    private final OrderBodyReader reader;
 
     public InboundOrderResource(InboundSecrets secrets, OrderIntake intake, IdempotencyService idempotency,
-            ObjectMapper json, Validator validator) {
+            OrderBodyReader reader) {
         this.secrets = secrets;
         this.intake = intake;
         this.idempotency = idempotency;
-        this.json = json;
-        this.validator = validator;
+        this.reader = reader;
     }
 
     @POST
@@ -105,30 +97,13 @@ public class InboundOrderResource {
                 return Uni.createFrom().failure(new SignatureRejected());
             }
             String webhookId = signed.get(Signatures.ID_HEADER).get(0);
-            PlaceOrder order = parse(payload);
+            PlaceOrder order = reader.read(payload);
             Caller shop = new Caller("inbound:" + channel, false, false, Optional.of(channel));
             return idempotency.once(shop.subject(), webhookId, "POST /v1/inbound/" + channel + "/orders", order,
                     claim -> intake.place(order, shop, claim).map(view -> new StoredResponse(201, idempotency.write(view),
                             MediaType.APPLICATION_JSON, Map.of(HttpHeaders.LOCATION, "/v1/orders/" + view.id(),
                                     HttpHeaders.ETAG, "\"" + view.version() + "\""))));
         });
-    }
-
-    private PlaceOrder parse(String payload) {
-        PlaceOrder order;
-        try {
-            order = json.readValue(payload, PlaceOrder.class);
-        } catch (JsonProcessingException e) {
-            throw new BodyRefused(ProblemMappers.jsonProblem(e));
-        }
-        if (order == null) {
-            throw new BodyRefused(Problem.of(io.ordo.common.ProblemType.VALIDATION, "The body must be an order"));
-        }
-        Set<ConstraintViolation<PlaceOrder>> violations = validator.validate(order);
-        if (!violations.isEmpty()) {
-            throw new BodyRefused(ProblemMappers.violationsProblem(violations));
-        }
-        return order;
     }
 
     private static List<String> values(HttpHeaders headers, String name) {

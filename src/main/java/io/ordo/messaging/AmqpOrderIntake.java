@@ -2,44 +2,45 @@ package io.ordo.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
 
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Section;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.micrometer.core.instrument.MeterRegistry;
-import io.ordo.common.Problem;
-import io.ordo.common.ProblemMappers;
+import io.ordo.common.OrdoException;
+import io.ordo.common.PgErrors;
 import io.ordo.common.StorableText;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
+import io.ordo.order.OrderBodyReader;
+import io.ordo.order.OrderBodyRefused;
 import io.ordo.order.OrderIntake;
 import io.ordo.order.PlaceOrder;
+import io.ordo.order.UnstorableOrder;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.amqp.AmqpMessage;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Orders from channels over AMQP ({@code ordo.orders.in}): each message body is an order body with {@code channel},
- * placed exactly like {@code POST /v1/orders} with the message id as idempotency key. A shortage is a final answer,
+ * Orders from channels over AMQP ({@code ordo.orders.in}, received by {@link OrdersInReceiver}): each message body, as
+ * raw bytes, is an order body with {@code channel}, read by the one {@link OrderBodyReader} and placed exactly like
+ * {@code POST /v1/orders} with the message id as idempotency key. A shortage is a final answer,
  * announced as an {@code order.rejected} event; a malformed or otherwise refused message goes to the dead-letter
  * address {@code ordo.orders.in.dead} with the reason and is never redelivered. Only an unexpected failure (database
  * down) makes the broker redeliver, up to its own delivery limit.
@@ -55,78 +56,64 @@ public class AmqpOrderIntake {
              WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE aggregate_id = $1 AND type = 'order.rejected')""";
 
     private final OrderIntake intake;
+    private final OrderBodyReader reader;
     private final IdempotencyService idempotency;
-    private final ObjectMapper json;
-    private final Validator validator;
     private final Pool pool;
     private final MutinyEmitter<JsonObject> deadLetters;
     private final MeterRegistry registry;
-    private final InFlightWindow window;
 
-    public AmqpOrderIntake(OrderIntake intake, IdempotencyService idempotency, ObjectMapper json, Validator validator,
-            Pool pool, @Channel("orders-dead") MutinyEmitter<JsonObject> deadLetters, MeterRegistry registry,
-            io.ordo.order.IntakeConfig config) {
+    public AmqpOrderIntake(OrderIntake intake, OrderBodyReader reader, IdempotencyService idempotency, Pool pool,
+            @Channel("orders-dead") MutinyEmitter<JsonObject> deadLetters, MeterRegistry registry) {
         this.intake = intake;
+        this.reader = reader;
         this.idempotency = idempotency;
-        this.json = json;
-        this.validator = validator;
         this.pool = pool;
         this.deadLetters = deadLetters;
         this.registry = registry;
-        this.window = new InFlightWindow(config.amqpInFlight());
-        registry.gauge("ordo.intake.amqp.in.flight", window, InFlightWindow::inFlight);
     }
 
     /**
-     * One receiver (one connection, one consumer on the broker) with up to {@code ordo.intake.amqp-in-flight} messages
-     * in progress: the returned Uni completes when there is room for the next message, not when this one is settled.
+     * Places the order of one message (see {@link OrdersInReceiver}) and settles the message: accepted once the
+     * outcome is final (placed, rejected, dead-lettered), modified as failed (the broker redelivers) otherwise.
      */
-    @Incoming("orders-in")
-    public Uni<Void> receive(Message<?> message) {
-        return window.admit(() -> process(message));
-    }
-
-    /** Places the message's order, then acks it; a failure that may pass (database down) nacks it for redelivery. */
-    private Uni<Void> process(Message<?> message) {
-        String messageId = message.getMetadata(IncomingAmqpMetadata.class).map(IncomingAmqpMetadata::getId).orElse(null);
-        return Uni.createFrom().deferred(() -> handle(messageId, message.getPayload()))
+    public Uni<Void> receive(AmqpMessage message) {
+        Context context = Vertx.currentContext();
+        String messageId = message.id();
+        return Uni.createFrom().deferred(() -> handle(messageId, message.getDelegate().unwrap().getBody()))
                 .onItem().transformToUni(outcome -> {
                     registry.counter("ordo.intake.amqp", "outcome", outcome).increment();
-                    return Uni.createFrom().completionStage(message.ack());
+                    return settle(context, message::accepted);
                 })
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("AMQP order %s could not be processed now (%s); the broker will redeliver it",
                             messageId, failure.toString());
                     registry.counter("ordo.intake.amqp", "outcome", "retry").increment();
-                    CompletionStage<Void> nack = message.nack(failure);
-                    return Uni.createFrom().completionStage(nack);
+                    return settle(context, () -> message.modified(true, false));
                 });
     }
 
-    /** Places the order of one message; the item names the final outcome (accepted, rejected, dead-lettered). */
-    Uni<String> handle(String messageId, Object payload) {
-        String body = bodyText(payload);
+    /** Places the order of one message body; the item names the final outcome (accepted, rejected, dead-lettered). */
+    Uni<String> handle(String messageId, Section section) {
+        byte[] body = bytes(section);
+        if (body == null) {
+            return deadLetter(messageId, String.valueOf(section),
+                    "the body must be JSON in a data section or a string value");
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
         if (messageId == null || messageId.isBlank()) {
-            return deadLetter(messageId, body, "the message has no message-id (it is the idempotency key)");
+            return deadLetter(messageId, text, "the message has no message-id (it is the idempotency key)");
         }
         if (StorableText.refusal(messageId) != null) {
-            return deadLetter(messageId, body, "message-id " + StorableText.refusal(messageId));
+            return deadLetter(messageId, text, "message-id " + StorableText.refusal(messageId));
         }
         PlaceOrder order;
         try {
-            order = json.readValue(body, PlaceOrder.class);
-        } catch (JsonProcessingException e) {
-            return deadLetter(messageId, body, describe(ProblemMappers.jsonProblem(e)));
-        }
-        if (order == null) {
-            return deadLetter(messageId, body, "the body is not an order");
-        }
-        Set<ConstraintViolation<PlaceOrder>> violations = validator.validate(order);
-        if (!violations.isEmpty()) {
-            return deadLetter(messageId, body, describe(ProblemMappers.violationsProblem(violations)));
+            order = reader.read(body);
+        } catch (OrderBodyRefused refused) {
+            return deadLetter(messageId, text, refused.reason());
         }
         if (order.channel() == null) {
-            return deadLetter(messageId, body, "channel: must not be null");
+            return deadLetter(messageId, text, "channel: must not be null");
         }
         return idempotency.outcome(AMQP_CALLER.subject(), messageId, "AMQP ordo.orders.in", order,
                 claim -> intake.place(order, AMQP_CALLER, claim).map(view -> new StoredResponse(201, idempotency.write(view),
@@ -143,8 +130,13 @@ public class AmqpOrderIntake {
                     if ("urn:ordo:problem:request-in-flight".equals(problem.getString("type"))) {
                         return Uni.createFrom().item("duplicate-delivery");
                     }
-                    return deadLetter(messageId, body, describeStored(problem));
-                });
+                    return deadLetter(messageId, text, describeStored(problem));
+                })
+                // a client's mistake found before the action ran (a message-id that is no idempotency key...)
+                .onFailure(OrdoException.class).recoverWithUni(refusal -> deadLetter(messageId, text,
+                        ((OrdoException) refusal).toProblem().getTitle() + ": " + refusal.getMessage()))
+                .onFailure(PgErrors::isDataException).recoverWithUni(refusal -> deadLetter(messageId, text,
+                        new UnstorableOrder().getMessage()));
     }
 
     private Uni<Void> announceRejection(String messageId, PlaceOrder order, JsonObject problem) {
@@ -169,15 +161,6 @@ public class AmqpOrderIntake {
         return deadLetters.sendMessage(Message.of(letter).addMetadata(metadata)).replaceWith("dead-lettered");
     }
 
-    private static String describe(Problem problem) {
-        if (problem.getErrors() == null) {
-            return problem.getDetail();
-        }
-        StringBuilder reason = new StringBuilder(problem.getDetail()).append(':');
-        problem.getErrors().forEach(e -> reason.append(' ').append(e.field()).append(' ').append(e.message()).append(';'));
-        return reason.toString();
-    }
-
     /** A stored problem as a reason: its title, detail and the fields it names. */
     private static String describeStored(JsonObject problem) {
         StringBuilder reason = new StringBuilder(problem.getString("title")).append(": ")
@@ -191,28 +174,36 @@ public class AmqpOrderIntake {
         return reason.toString();
     }
 
-    private static String bodyText(Object payload) {
-        if (payload == null) {
-            return "";
+    /** The body's bytes: a data section as sent, a string value as UTF-8; null for any other kind of body. */
+    private static byte[] bytes(Section section) {
+        if (section == null) {
+            return new byte[0];
         }
-        if (payload instanceof String text) {
-            return text;
+        Object value = section instanceof AmqpValue amqpValue ? amqpValue.getValue()
+                : section instanceof Data data ? data.getValue() : section;
+        if (value instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
         }
-        if (payload instanceof byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
+        if (value instanceof Binary binary) {
+            byte[] bytes = new byte[binary.getLength()];
+            System.arraycopy(binary.getArray(), binary.getArrayOffset(), bytes, 0, binary.getLength());
+            return bytes;
         }
-        if (payload instanceof Buffer buffer) {
-            return buffer.toString(StandardCharsets.UTF_8);
-        }
-        if (payload instanceof io.vertx.mutiny.core.buffer.Buffer buffer) {
-            return buffer.toString(StandardCharsets.UTF_8);
-        }
-        if (payload instanceof JsonObject object) {
-            return object.encode();
-        }
-        if (payload instanceof JsonArray array) {
-            return array.encode();
-        }
-        return String.valueOf(payload);
+        return value == null ? new byte[0] : null;
+    }
+
+    /** Settles on the connection's event loop, the only thread the AMQP client may be used from. */
+    private static Uni<Void> settle(Context context, Runnable settlement) {
+        return Uni.createFrom().emitter(done -> {
+            if (context == null || context == Vertx.currentContext()) {
+                settlement.run();
+                done.complete(null);
+            } else {
+                context.runOnContext(ignored -> {
+                    settlement.run();
+                    done.complete(null);
+                });
+            }
+        });
     }
 }

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.ordo.common.PgErrors;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -104,7 +105,8 @@ public class IntakeBatcher {
 
     /**
      * A batch failed as a whole (a deadlock with a concurrent duplicate, a lost connection...): place each of its
-     * orders on its own, so that one order's trouble is not everyone's.
+     * orders on its own, so that one order's trouble is not everyone's. An order that fails alone on a value the
+     * database refuses is the client's mistake ({@link UnstorableOrder}), never retried.
      */
     private void retryAlone(List<Pending> batch, Throwable failure) {
         if (batch.size() > 1) {
@@ -113,7 +115,7 @@ public class IntakeBatcher {
         for (Pending pending : batch) {
             placeBatch.apply(List.of(pending.order())).subscribe().with(
                     outcomes -> complete(pending, outcomes.get(0)),
-                    second -> fail(pending, second));
+                    second -> fail(pending, PgErrors.isDataException(second) ? new UnstorableOrder() : second));
         }
     }
 

@@ -13,8 +13,4 @@ public interface IntakeConfig {
     /** Coalesced batches running at once; further requests queue and join the next batch. */
     @WithDefault("4")
     int maxConcurrentBatches();
-
-    /** AMQP orders in progress at once on the one {@code ordo.orders.in} receiver (its link, its connection). */
-    @WithDefault("16")
-    int amqpInFlight();
 }

@@ -7,7 +7,10 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.ordo.common.InvalidRequest;
+import io.ordo.common.OrdoException;
 import io.ordo.common.idempotency.Claim;
 import io.ordo.inventory.HoldNotUsable;
 import io.ordo.inventory.InsufficientStock;
@@ -21,6 +24,7 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class OrderIntake {
+    private static final Logger LOG = Logger.getLogger(OrderIntake.class);
     private final IntakeBatcher batcher;
     private final OrderRepository orders;
 
@@ -72,18 +76,37 @@ public class OrderIntake {
         if (prepared.isEmpty()) {
             return Uni.createFrom().item(results);
         }
-        return orders.placeBatch(prepared).map(outcomes -> {
-            for (int i = 0; i < prepared.size(); i++) {
-                Object result;
-                try {
-                    result = toView(prepared.get(i), outcomes.get(i));
-                } catch (RuntimeException refused) {
-                    result = refused;
-                }
-                results.set(positions.get(i), result);
-            }
-            return results;
-        });
+        return orders.placeBatch(prepared).map(outcomes -> List.<Object> copyOf(outcomes))
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("a batch of %d orders failed as a whole (%s); placing them one by one", prepared.size(),
+                            failure.toString());
+                    return eachAlone(prepared);
+                })
+                .map(outcomes -> {
+                    for (int i = 0; i < prepared.size(); i++) {
+                        Object result;
+                        try {
+                            result = outcomes.get(i) instanceof Placement outcome ? toView(prepared.get(i), outcome)
+                                    : outcomes.get(i);
+                        } catch (RuntimeException refused) {
+                            result = refused;
+                        }
+                        results.set(positions.get(i), result);
+                    }
+                    return results;
+                });
+    }
+
+    /**
+     * Each order through the batcher, which places a failing batch's orders alone: one order's unstorable value
+     * refuses that order only. Each element is the outcome JSON or the order's refusal; any other failure fails all.
+     */
+    private Uni<List<Object>> eachAlone(List<NewOrder> prepared) {
+        List<Uni<Object>> each = prepared.stream()
+                .map(order -> batcher.place(order).<Object> map(outcome -> outcome)
+                        .onFailure(OrdoException.class).recoverWithItem(refusal -> refusal))
+                .toList();
+        return Uni.join().all(each).andFailFast();
     }
 
     NewOrder prepare(PlaceOrder request, Caller caller) {

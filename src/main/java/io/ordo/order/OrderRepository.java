@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,9 +17,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.ordo.common.ResourceNotFound;
 import io.ordo.inventory.AllocationView;
 import io.ordo.inventory.Shortage;
 import io.ordo.outbox.EventType;
+import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -150,19 +153,39 @@ public class OrderRepository {
         });
     }
 
-    /** The state a change is decided on, read with the order's row lock held until the transaction ends. */
-    public record LockedOrder(OrderStatus status, int version, String channel) {
+    /**
+     * The order a change is decided on, its row locked until the transaction ends; visible to the caller and at the
+     * version {@code If-Match} named ({@code expectedVersion}, null for none), else ResourceNotFound / StaleVersion.
+     */
+    public Uni<Order> lockForChange(SqlConnection tx, UUID id, Caller caller, Integer expectedVersion) {
+        return lock(tx, id, () -> new ResourceNotFound("Order", id.toString()))
+                .map(order -> order.requireVisibleTo(caller).requireVersion(expectedVersion));
     }
 
-    public Uni<Optional<LockedOrder>> lock(SqlConnection tx, UUID id) {
+    /**
+     * As {@link #lockForChange(SqlConnection, UUID, Caller, Integer)}, for a step addressed through something else
+     * (a return): an order that is missing or not visible is reported as {@code notFound}.
+     */
+    public Uni<Order> lockForChange(SqlConnection tx, UUID id, Caller caller, Supplier<ResourceNotFound> notFound) {
+        return lock(tx, id, notFound).map(order -> order.requireVisibleTo(caller, notFound));
+    }
+
+    private Uni<Order> lock(SqlConnection tx, UUID id, Supplier<ResourceNotFound> notFound) {
         return tx.preparedQuery(LOCK).execute(Tuple.of(id)).map(rows -> {
             if (rows.size() == 0) {
-                return Optional.empty();
+                throw notFound.get();
             }
             Row row = rows.iterator().next();
-            return Optional.of(new LockedOrder(OrderStatus.valueOf(row.getString("status")), row.getInteger("version"),
-                    row.getString("channel")));
+            return new Order(id, OrderStatus.valueOf(row.getString("status")), row.getInteger("version"),
+                    row.getString("channel"));
         });
+    }
+
+    /** Records what an action decided ({@link Order.Change}): releases reservations if it says so, then the events. */
+    public Uni<Void> record(SqlConnection tx, Order order, Order.Change change, String actor) {
+        Uni<Void> release = change.releasesReservations() ? releaseAllocations(tx, order.id())
+                : Uni.createFrom().voidItem();
+        return release.chain(() -> recordEvents(tx, order.id(), change.status(), change.events(), actor));
     }
 
     /** Gives back every unshipped reservation of the order. */
@@ -175,17 +198,9 @@ public class OrderRepository {
     }
 
     /**
-     * Moves the order to {@code status}, bumps its version and records the event: the one place where an order's
-     * change is recorded after intake (the SQL function it calls is the outbox's hook).
-     */
-    public Uni<Void> recordChange(SqlConnection tx, UUID id, OrderStatus status, EventType eventType,
-            Map<String, Object> detail, String actor) {
-        return recordEvents(tx, id, status, List.of(new Event(eventType, detail)), actor);
-    }
-
-    /**
-     * As {@link #recordChange}, for one change that is several events (a shipment that also moves the status): the
-     * version moves once, each event gets the next sequence number, in the order given.
+     * Moves the order to {@code status}, bumps its version once and records each event with the next sequence
+     * number, in the order given: the one place where an order's change is recorded after intake (the SQL function
+     * it calls is the outbox's hook). Actions reach it through {@link #record}.
      */
     public Uni<Void> recordEvents(SqlConnection tx, UUID id, OrderStatus status, List<Event> events, String actor) {
         return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, status.name(), events.size()))

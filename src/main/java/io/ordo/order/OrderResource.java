@@ -9,9 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
-import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -33,14 +31,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.ordo.common.InvalidRequest;
 import io.ordo.common.Items;
 import io.ordo.common.OrdoException;
 import io.ordo.common.Problem;
-import io.ordo.common.ProblemMappers;
 import io.ordo.common.ProblemResponses;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
@@ -61,17 +55,15 @@ public class OrderResource {
     private final OrderService orders;
     private final IdempotencyService idempotency;
     private final CurrentCaller caller;
-    private final ObjectMapper json;
-    private final Validator validator;
+    private final OrderBodyReader reader;
 
     public OrderResource(OrderIntake intake, OrderService orders, IdempotencyService idempotency, CurrentCaller caller,
-            ObjectMapper json, Validator validator) {
+            OrderBodyReader reader) {
         this.intake = intake;
         this.orders = orders;
         this.idempotency = idempotency;
         this.caller = caller;
-        this.json = json;
-        this.validator = validator;
+        this.reader = reader;
     }
 
     @POST
@@ -195,20 +187,10 @@ public class OrderResource {
         List<Integer> validIndexes = new ArrayList<>();
         for (int i = 0; i < body.orders().size(); i++) {
             try {
-                PlaceOrder order = json.treeToValue(body.orders().get(i), PlaceOrder.class);
-                var violations = order == null ? null : validator.validate(order);
-                if (order == null) {
-                    refused.add(item(i, new InvalidRequest("orders[" + i + "]", "must be an order").toProblem()));
-                } else if (!violations.isEmpty()) {
-                    refused.add(item(i, ProblemMappers.violationsProblem(
-                            (java.util.Set<? extends ConstraintViolation<?>>) violations)));
-                } else {
-                    valid.add(order);
-                    validIndexes.add(i);
-                }
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                refused.add(item(i, e instanceof JsonProcessingException jpe ? ProblemMappers.jsonProblem(jpe)
-                        : new InvalidRequest("orders[" + i + "]", "is not a valid order").toProblem()));
+                valid.add(reader.read(body.orders().get(i)));
+                validIndexes.add(i);
+            } catch (OrderBodyRefused refusal) {
+                refused.add(item(i, refusal.toProblem()));
             }
         }
         return intake.placeAll(valid, who).map(outcomes -> {

@@ -1,8 +1,8 @@
 package io.ordo.order;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -51,34 +51,18 @@ public class OrderService {
 
     /** Cancels before anything shipped, releasing every reservation. */
     public Uni<OrderView> cancel(UUID id, String reason, Integer expectedVersion, Caller caller) {
-        return change(id, OrderStatus.CANCELLED, expectedVersion, caller, EventType.ORDER_CANCELLED,
-                reason == null ? Map.of() : Map.of("reason", reason));
+        return change(id, expectedVersion, caller, order -> order.cancel(reason));
     }
 
     /** ACCEPTED → PROCESSING and SHIPPED → DELIVERED, the moves a caller may make by naming the status. */
     public Uni<OrderView> changeStatus(UUID id, OrderStatus target, Integer expectedVersion, Caller caller) {
-        return change(id, target, expectedVersion, caller, EventType.ORDER_STATUS_CHANGED, null);
+        return change(id, expectedVersion, caller, order -> order.move(target));
     }
 
-    private Uni<OrderView> change(UUID id, OrderStatus target, Integer expectedVersion, Caller caller,
-            EventType eventType, Map<String, Object> detail) {
-        return orders.pool().withTransaction(tx -> orders.lock(tx, id).chain(found -> {
-            OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
-                    .orElseThrow(() -> new ResourceNotFound("Order", id.toString()));
-            if (expectedVersion != null && expectedVersion != order.version()) {
-                throw new StaleVersion(order.version());
-            }
-            boolean allowed = target == OrderStatus.CANCELLED ? order.status().isCancellable()
-                    : order.status().canBeSetByClient(target);
-            if (!allowed) {
-                throw new TransitionNotAllowed(order.status(), target);
-            }
-            Map<String, Object> eventDetail = detail != null ? new java.util.LinkedHashMap<>(detail)
-                    : new java.util.LinkedHashMap<>();
-            eventDetail.put("from", order.status().name());
-            Uni<Void> release = target == OrderStatus.CANCELLED ? orders.releaseAllocations(tx, id)
-                    : Uni.createFrom().voidItem();
-            return release.chain(() -> orders.recordChange(tx, id, target, eventType, eventDetail, caller.subject()));
-        })).chain(() -> orders.findById(id)).map(view -> view.orElseThrow());
+    private Uni<OrderView> change(UUID id, Integer expectedVersion, Caller caller,
+            Function<Order, Order.Change> action) {
+        return orders.pool().withTransaction(tx -> orders.lockForChange(tx, id, caller, expectedVersion)
+                .chain(order -> orders.record(tx, order, action.apply(order), caller.subject())))
+                .chain(() -> orders.findById(id)).map(view -> view.orElseThrow());
     }
 }

@@ -3,8 +3,11 @@ package io.ordo.messaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -86,6 +89,63 @@ class AmqpOrderIntakeTest {
     private static String reason(List<AmqpPeer.Received> letters, String messageId) {
         return letters.stream().filter(m -> messageId.equals(m.property("ordo-original-message-id")))
                 .map(m -> String.valueOf(m.property("ordo-reason"))).findFirst().orElse("no letter for " + messageId);
+    }
+
+    @Test
+    void aThousandJsonMessagesThatAreNotJsonAreDeadLetteredWithTheirReasonAndTheNextOrderIsPlaced() {
+        String channel = Api.createChannel(Ids.unique("amqp"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("RAW");
+        Api.setStock(sku, location, 10);
+        try (AmqpPeer dead = AmqpPeer.consuming("ordo.orders.in.dead")) {
+            List<AmqpPeer.Outgoing> broken = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                broken.add(new AmqpPeer.Outgoing(Ids.unique("raw"),
+                        ("{\"channel\": \"" + channel + "\", \"broken\": " + i + ",").getBytes(StandardCharsets.UTF_8)));
+            }
+            AmqpPeer.sendData("ordo.orders.in", broken);
+            AmqpPeer.sendData("ordo.orders.in", List.of(new AmqpPeer.Outgoing(Ids.unique("raw"),
+                    body(channel, "RAW-1", sku, 2).getBytes(StandardCharsets.UTF_8))));
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Db.count(
+                    "SELECT count(*) FROM orders WHERE channel = ? AND external_id = 'RAW-1'", channel) == 1);
+            assertEquals(2, Db.count("SELECT sum(reserved) FROM stock WHERE sku = ?", sku));
+            List<AmqpPeer.Received> letters = dead.awaitMatching(m -> m.body().contains(channel), 1000,
+                    Duration.ofSeconds(60));
+            assertEquals(1000, letters.size());
+            assertTrue(letters.stream().allMatch(m -> String.valueOf(m.property("ordo-reason")).contains("not valid JSON")),
+                    "every letter says why: " + letters.get(0).properties());
+            assertEquals(broken.stream().map(AmqpPeer.Outgoing::messageId).collect(Collectors.toSet()),
+                    letters.stream().map(m -> String.valueOf(m.property("ordo-original-message-id")))
+                            .collect(Collectors.toSet()));
+        }
+        Db.assertInvariants();
+    }
+
+    @Test
+    void aMessageWithAValueTheDatabaseCannotStoreIsDeadLetteredOnceNotRedelivered() {
+        String channel = Api.createChannel(Ids.unique("amqp"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("NU");
+        Api.setStock(sku, location, 10);
+        try (AmqpPeer dead = AmqpPeer.consuming("ordo.orders.in.dead")) {
+            JsonObject nul = new JsonObject(body(channel, "NU-1", sku, 1));
+            nul.getJsonObject("customer").put("name", "Ana\u0000Silva");
+            String nulId = Ids.unique("nul");
+            AmqpPeer.send("ordo.orders.in", nulId, nul.encode());
+            AmqpPeer.send("ordo.orders.in", Ids.unique("msg"), body(channel, "NU-2", sku, 2));
+
+            Awaitility.await().atMost(WAIT).until(() -> Db.count(
+                    "SELECT count(*) FROM orders WHERE channel = ? AND external_id = 'NU-2'", channel) == 1);
+            List<AmqpPeer.Received> letters = dead.awaitMatching(
+                    m -> nulId.equals(m.property("ordo-original-message-id")), 1, WAIT);
+            assertTrue(letters.get(0).property("ordo-reason") != null);
+            Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+            assertEquals(1, dead.matching(m -> nulId.equals(m.property("ordo-original-message-id"))).size(),
+                    "a client's mistake is dead-lettered once, never redelivered");
+            assertEquals(0, Db.count("SELECT count(*) FROM orders WHERE channel = ? AND external_id = 'NU-1'", channel));
+        }
+        Db.assertInvariants();
     }
 
     @Test

@@ -65,6 +65,25 @@ class BatchAndIdempotencyTest {
     }
 
     @Test
+    void anOrderWithAValueTheDatabaseCannotStoreFailsAloneAndTheOthersArePlaced() {
+        String channel = Api.createChannel(Ids.unique("batch"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("NUL");
+        Api.setStock(sku, location, 10);
+        Map<String, Object> nul = new java.util.HashMap<>(Api.order("N-1", sku, 1));
+        nul.put("customer", Map.of("email", "ana@example.com", "name", "Ana\u0000Silva"));
+        List<Object> orders = List.of(Api.order("N-0", sku, 1), nul, "not an order", Api.order("N-3", sku, 2));
+
+        as(Tokens.channel(channel)).body(Map.of("orders", orders)).post("/v1/orders/batch")
+                .then().statusCode(200)
+                .body("results.status", contains(201, 400, 400, 201))
+                .body("results[1].problem.type", equalTo("urn:ordo:problem:validation"))
+                .body("results[2].problem.type", equalTo("urn:ordo:problem:validation"));
+        assertEquals(2, Db.count("SELECT count(*) FROM orders WHERE channel = ?", channel));
+        asAdmin().get("/v1/stock/{sku}", sku).then().body("reserved", equalTo(3));
+    }
+
+    @Test
     void aBatchIsBoundedTo500() {
         List<Object> orders = new ArrayList<>();
         for (int i = 0; i < 501; i++) {

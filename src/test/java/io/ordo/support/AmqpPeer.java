@@ -79,6 +79,31 @@ public final class AmqpPeer implements AutoCloseable {
         }
     }
 
+    /** One message to send: its id and its body, sent as one data section (raw bytes, as a client library does). */
+    public record Outgoing(String messageId, byte[] body) {
+    }
+
+    /**
+     * Sends every message over one connection, each as a data section with {@code content-type: application/json}
+     * (whatever the bytes are), and waits until the broker accepted them all.
+     */
+    public static void sendData(String address, List<Outgoing> messages) {
+        AmqpClient client = AmqpClient.create(VERTX, options());
+        try {
+            AmqpConnection connection = await(client.connect());
+            AmqpSender sender = await(connection.createSender(address));
+            List<io.vertx.core.Future<Void>> sent = new java.util.ArrayList<>();
+            for (Outgoing message : messages) {
+                sent.add(sender.sendWithAck(AmqpMessage.create().id(message.messageId())
+                        .withBufferAsBody(io.vertx.core.buffer.Buffer.buffer(message.body()))
+                        .contentType("application/json").durable(true).build()));
+            }
+            await(io.vertx.core.Future.all(sent));
+        } finally {
+            await(client.close());
+        }
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
