@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.ordo.common.ResourceNotFound;
+import io.ordo.common.idempotency.Claim;
 import io.ordo.order.OrderRepository;
 import io.ordo.order.OrderStatus;
 import io.ordo.order.OrderView;
@@ -32,14 +33,20 @@ public class ShipmentService {
         this.fulfillment = fulfillment;
     }
 
-    public Uni<OrderView> ship(UUID orderId, CreateShipment request, Integer expectedVersion, Caller caller) {
+    /**
+     * Ships, under an idempotency claim: when an earlier attempt of this request committed its shipment (its instance
+     * died before completing the key), nothing is shipped again and the answer is the order as it is now.
+     */
+    public Uni<OrderView> ship(UUID orderId, CreateShipment request, Integer expectedVersion, Caller caller,
+            Claim claim) {
         try {
             Lines.requireDistinctSkus(request.lines().stream().map(UnitLine::sku).toList());
         } catch (RuntimeException invalid) {
             return Uni.createFrom().failure(invalid);
         }
         UUID shipmentId = UUID.randomUUID();
-        return orders.pool().withTransaction(tx -> orders.lock(tx, orderId).chain(found -> {
+        return orders.pool().withTransaction(tx -> claim.alreadyDone(tx).chain(done -> done ? Uni.createFrom()
+                .voidItem() : orders.lock(tx, orderId).chain(found -> {
             OrderRepository.LockedOrder order = found.filter(o -> caller.maySee(o.channel()))
                     .orElseThrow(() -> new ResourceNotFound("Order", orderId.toString()));
             if (expectedVersion != null && expectedVersion != order.version()) {
@@ -62,7 +69,7 @@ public class ShipmentService {
                 }
                 return orders.recordEvents(tx, orderId, next, events, caller.subject());
             });
-        })).chain(() -> orders.findById(orderId)).map(view -> view.orElseThrow());
+        }))).chain(() -> orders.findById(orderId)).map(view -> view.orElseThrow());
     }
 
     private static Map<String, Object> detail(UUID shipmentId, CreateShipment request) {

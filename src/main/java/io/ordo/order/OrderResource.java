@@ -42,6 +42,7 @@ import io.ordo.common.OrdoException;
 import io.ordo.common.Problem;
 import io.ordo.common.ProblemMappers;
 import io.ordo.common.ProblemResponses;
+import io.ordo.common.idempotency.Claim;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
 import io.ordo.security.Caller;
@@ -89,7 +90,7 @@ public class OrderResource {
     public Uni<Response> place(@Valid @NotNull PlaceOrder body,
             @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), idempotencyKey, "POST /v1/orders", body,
+        return idempotency.once(who.subject(), who.idempotencyScope(), idempotencyKey, "POST /v1/orders", body,
                 claim -> intake.place(body, who, claim).map(this::created));
     }
 
@@ -105,7 +106,7 @@ public class OrderResource {
     public Uni<Response> placeBatch(@Valid @NotNull PlaceOrders body,
             @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), idempotencyKey, "POST /v1/orders/batch", body, () -> placeAll(body, who));
+        return idempotency.once(who.subject(), who.idempotencyScope(), idempotencyKey, "POST /v1/orders/batch", body, claim -> placeAll(body, who, claim));
     }
 
     @GET
@@ -189,7 +190,7 @@ public class OrderResource {
         return Response.ok(order).header(HttpHeaders.ETAG, IfMatch.etag(order.version())).build();
     }
 
-    private Uni<StoredResponse> placeAll(PlaceOrders body, Caller who) {
+    private Uni<StoredResponse> placeAll(PlaceOrders body, Caller who, Claim claim) {
         List<BatchResult.Item> refused = new ArrayList<>();
         List<PlaceOrder> valid = new ArrayList<>();
         List<Integer> validIndexes = new ArrayList<>();
@@ -211,7 +212,7 @@ public class OrderResource {
                         : new InvalidRequest("orders[" + i + "]", "is not a valid order").toProblem()));
             }
         }
-        return intake.placeAll(valid, who).map(outcomes -> {
+        return intake.placeAll(valid, who, claim).map(outcomes -> {
             BatchResult.Item[] items = new BatchResult.Item[body.orders().size()];
             refused.forEach(item -> items[item.index()] = item);
             for (int k = 0; k < outcomes.size(); k++) {
