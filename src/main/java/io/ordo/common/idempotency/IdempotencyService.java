@@ -38,7 +38,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * something use it as the new resource's id and, when {@link Claim#resumed()}, first look for that resource and
  * answer with it (orders, batches, holds, return requests, stock adjustments, webhook subscriptions); actions that
  * change something (shipments, return receipts and refunds) ask {@link Claim#alreadyDone} inside their transaction.
- * Every action run under a key must do one or the other.
+ * Channels and locations do neither: a retry after such a crash is refused as a conflict (the code exists).
  */
 @ApplicationScoped
 public class IdempotencyService {
