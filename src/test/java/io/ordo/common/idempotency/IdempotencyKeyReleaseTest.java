@@ -48,22 +48,20 @@ class IdempotencyKeyReleaseTest {
         Db.exec("""
                 CREATE FUNCTION test_blip_keys() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF NEW.key LIKE 'blip-%' AND OLD.state = 'IN_FLIGHT' THEN
+                    IF NEW.key LIKE 'blip-%%' AND OLD.state = 'IN_FLIGHT' THEN
                         IF NEW.state = 'IN_FLIGHT' AND NEW.locked_until < now() THEN
-                            IF nextval('test_blip_releases') <= """ + releases + """
-                 THEN
+                            IF nextval('test_blip_releases') <= %d THEN
                                 RAISE EXCEPTION 'injected: the database is away (release)';
                             END IF;
                         ELSIF NEW.state = 'DONE' THEN
-                            IF nextval('test_blip_completions') <= """ + completions + """
-                 THEN
+                            IF nextval('test_blip_completions') <= %d THEN
                                 RAISE EXCEPTION 'injected: the database is away (completion)';
                             END IF;
                         END IF;
                     END IF;
                     RETURN NEW;
                 END
-                $$""");
+                $$""".formatted(releases, completions));
         Db.exec("CREATE TRIGGER test_blip_keys BEFORE UPDATE ON idempotency_keys FOR EACH ROW "
                 + "EXECUTE FUNCTION test_blip_keys()");
     }
