@@ -25,6 +25,7 @@ import io.ordo.common.Items;
 import io.ordo.common.ProblemResponses;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
+import io.ordo.security.Caller;
 import io.ordo.security.CurrentCaller;
 import io.ordo.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -52,7 +53,8 @@ public class ChannelResource {
     @ProblemResponses.Conflict
     public Uni<Response> create(@Valid @NotNull CreateChannel body,
             @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
-        return idempotency.once(caller.get().subject(), idempotencyKey, "POST /v1/channels", body, () -> channels.create(body)
+        Caller who = caller.get();
+        return idempotency.once(who.subject(), who.idempotencyScope(), idempotencyKey, "POST /v1/channels", body, () -> channels.create(body)
                 .map(view -> new StoredResponse(201, idempotency.write(view), MediaType.APPLICATION_JSON,
                         Map.of(HttpHeaders.LOCATION, "/v1/channels/" + view.code()))));
     }

@@ -70,8 +70,8 @@ public class OrderReturnResource {
             @Parameter(description = "Idempotency key, as for orders") @RestHeader(IdempotencyService.HEADER) String key,
             @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_MATCH) @RestHeader(HttpHeaders.IF_MATCH) String ifMatch) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), key, "POST /v1/orders/" + id + "/returns", body,
-                () -> returns.request(id, body, IfMatch.expectedVersion(ifMatch), who)
+        return idempotency.once(who.subject(), who.idempotencyScope(), key, "POST /v1/orders/" + id + "/returns", body,
+                claim -> returns.request(id, body, IfMatch.expectedVersion(ifMatch), who, claim)
                         .map(view -> new StoredResponse(201, idempotency.write(view), MediaType.APPLICATION_JSON,
                                 Map.of(HttpHeaders.LOCATION, URI.create("/v1/returns/" + view.id()).toString()))));
     }

@@ -75,8 +75,8 @@ public class ReturnResource {
     public Uni<Response> receive(@PathParam("id") UUID id, @Valid @NotNull ReceiveReturn body,
             @Parameter(description = "Idempotency key, as for orders") @RestHeader(IdempotencyService.HEADER) String key) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), key, "POST /v1/returns/" + id + "/receive", body,
-                () -> returns.receive(id, body, who).map(this::stored));
+        return idempotency.once(who.subject(), who.idempotencyScope(), key, "POST /v1/returns/" + id + "/receive", body,
+                claim -> returns.receive(id, body, who, claim).map(this::stored));
     }
 
     @POST
@@ -96,8 +96,8 @@ public class ReturnResource {
     public Uni<Response> refund(@PathParam("id") UUID id, @Valid @NotNull RefundReturn body,
             @Parameter(description = "Idempotency key, as for orders") @RestHeader(IdempotencyService.HEADER) String key) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), key, "POST /v1/returns/" + id + "/refund", body,
-                () -> returns.refund(id, body, who).map(this::stored));
+        return idempotency.once(who.subject(), who.idempotencyScope(), key, "POST /v1/returns/" + id + "/refund", body,
+                claim -> returns.refund(id, body, who, claim).map(this::stored));
     }
 
     private StoredResponse stored(ReturnView view) {

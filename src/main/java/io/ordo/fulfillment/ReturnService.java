@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.ordo.common.InvalidRequest;
 import io.ordo.common.ResourceNotFound;
+import io.ordo.common.idempotency.Claim;
 import io.ordo.order.Money;
 import io.ordo.order.OrderRepository;
 import io.ordo.order.ReturnStatus;
@@ -35,14 +36,21 @@ public class ReturnService {
         this.fulfillment = fulfillment;
     }
 
-    public Uni<ReturnView> request(UUID orderId, RequestReturn request, Integer expectedVersion, Caller caller) {
+    /**
+     * Requests a return under an idempotency claim: the return gets the claim's id, and when an earlier attempt of
+     * this request committed it (its instance died before completing the key), the answer is that return as it is
+     * now instead of a second return.
+     */
+    public Uni<ReturnView> request(UUID orderId, RequestReturn request, Integer expectedVersion, Caller caller,
+            Claim claim) {
         try {
             Lines.requireDistinctSkus(request.lines().stream().map(UnitLine::sku).toList());
         } catch (RuntimeException invalid) {
             return Uni.createFrom().failure(invalid);
         }
-        UUID returnId = UUID.randomUUID();
-        return orders.pool().withTransaction(tx -> orders.lockForChange(tx, orderId, caller, expectedVersion).chain(order -> {
+        UUID returnId = claim.idOrRandom();
+        return orders.pool().withTransaction(tx -> claim.alreadyDone(tx).chain(done -> done ? Uni.createFrom()
+                .voidItem() : orders.lockForChange(tx, orderId, caller, expectedVersion).chain(order -> {
             return fulfillment.requestReturn(tx, orderId, returnId, request, caller.subject()).chain(outcome -> {
                 if (outcome instanceof FulfillmentRepository.ReturnRequest.Refused refused) {
                     throw new NotReturnable(refused.lines());
@@ -57,7 +65,7 @@ public class ReturnService {
                 return orders.record(tx, order,
                         order.acceptReturn(new OrderRepository.Event(EventType.ORDER_RETURN_REQUESTED, detail)), caller.subject());
             });
-        })).chain(() -> get(returnId, caller));
+        }))).chain(() -> get(returnId, caller));
     }
 
     public Uni<ReturnView> get(UUID returnId, Caller caller) {
@@ -66,8 +74,9 @@ public class ReturnService {
                 .orElseThrow(() -> new ResourceNotFound("Return", returnId.toString())));
     }
 
-    public Uni<ReturnView> receive(UUID returnId, ReceiveReturn request, Caller caller) {
-        return step(returnId, ReturnStatus.RECEIVED, caller, (tx, locked) -> fulfillment
+    /** Receives a return; an earlier attempt of this request that committed (see {@link Claim}) is not repeated. */
+    public Uni<ReturnView> receive(UUID returnId, ReceiveReturn request, Caller caller, Claim claim) {
+        return step(returnId, ReturnStatus.RECEIVED, caller, claim, (tx, locked) -> fulfillment
                 .receive(tx, returnId, request, caller.subject()).map(outcome -> {
                     if (outcome instanceof FulfillmentRepository.Receipt.UnknownLocation) {
                         throw new InvalidRequest("location", "no location '" + request.location() + "' exists");
@@ -84,12 +93,13 @@ public class ReturnService {
                 }));
     }
 
-    public Uni<ReturnView> refund(UUID returnId, RefundReturn request, Caller caller) {
+    /** Refunds a return; an earlier attempt of this request that committed (see {@link Claim}) is not repeated. */
+    public Uni<ReturnView> refund(UUID returnId, RefundReturn request, Caller caller, Claim claim) {
         BigDecimal amount = new BigDecimal(request.amount());
         if (amount.signum() <= 0) {
             return Uni.createFrom().failure(new InvalidRequest("amount", "must be greater than 0"));
         }
-        return step(returnId, ReturnStatus.REFUNDED, caller, (tx, locked) -> {
+        return step(returnId, ReturnStatus.REFUNDED, caller, claim, (tx, locked) -> {
             if (!Money.fitsMinorUnits(amount, Money.currency(locked.currency()))) {
                 throw new InvalidRequest("amount", "has more decimals than " + locked.currency() + " allows");
             }
@@ -108,11 +118,13 @@ public class ReturnService {
 
     /**
      * One step of a return: lock the order, then the return; check that the return may move to {@code target};
-     * run {@code action}, which yields the order event to record; commit; answer the return as it is now.
+     * run {@code action}, which yields the order event to record; commit; answer the return as it is now. When an
+     * earlier attempt under the same idempotency claim committed this step, nothing is done but the answer.
      */
-    private Uni<ReturnView> step(UUID returnId, ReturnStatus target, Caller caller,
+    private Uni<ReturnView> step(UUID returnId, ReturnStatus target, Caller caller, Claim claim,
             BiFunction<SqlConnection, FulfillmentRepository.LockedReturn, Uni<OrderRepository.Event>> action) {
-        return orders.pool().withTransaction(tx -> fulfillment.orderOfReturn(tx, returnId).chain(orderId -> {
+        return orders.pool().withTransaction(tx -> claim.alreadyDone(tx).chain(done -> done ? Uni.createFrom()
+                .voidItem() : fulfillment.orderOfReturn(tx, returnId).chain(orderId -> {
             UUID id = orderId.orElseThrow(() -> new ResourceNotFound("Return", returnId.toString()));
             return orders.lockForChange(tx, id, caller, () -> new ResourceNotFound("Return", returnId.toString()))
                     .chain(order -> fulfillment.lockReturn(tx, returnId).chain(locked -> {
@@ -122,6 +134,6 @@ public class ReturnService {
                         return action.apply(tx, locked)
                                 .chain(event -> orders.record(tx, order, order.acceptReturn(event), caller.subject()));
                     }));
-        })).chain(() -> get(returnId, caller));
+        }))).chain(() -> get(returnId, caller));
     }
 }

@@ -72,8 +72,8 @@ public class ShipmentResource {
             @Parameter(description = "Idempotency key, as for orders") @RestHeader(IdempotencyService.HEADER) String key,
             @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_MATCH) @RestHeader(HttpHeaders.IF_MATCH) String ifMatch) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), key, "POST /v1/orders/" + id + "/shipments", body,
-                () -> shipments.ship(id, body, IfMatch.expectedVersion(ifMatch), who)
+        return idempotency.once(who.subject(), who.idempotencyScope(), key, "POST /v1/orders/" + id + "/shipments", body,
+                claim -> shipments.ship(id, body, IfMatch.expectedVersion(ifMatch), who, claim)
                         .map(order -> new StoredResponse(201, idempotency.write(order), MediaType.APPLICATION_JSON,
                                 Map.of(HttpHeaders.LOCATION, URI.create("/v1/orders/" + order.id()).toString(),
                                         HttpHeaders.ETAG, IfMatch.etag(order.version())))));

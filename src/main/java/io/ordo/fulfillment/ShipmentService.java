@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.ordo.common.idempotency.Claim;
 import io.ordo.order.Order;
 import io.ordo.order.OrderRepository;
 import io.ordo.order.OrderView;
@@ -27,14 +28,20 @@ public class ShipmentService {
         this.fulfillment = fulfillment;
     }
 
-    public Uni<OrderView> ship(UUID orderId, CreateShipment request, Integer expectedVersion, Caller caller) {
+    /**
+     * Ships, under an idempotency claim: when an earlier attempt of this request committed its shipment (its instance
+     * died before completing the key), nothing is shipped again and the answer is the order as it is now.
+     */
+    public Uni<OrderView> ship(UUID orderId, CreateShipment request, Integer expectedVersion, Caller caller,
+            Claim claim) {
         try {
             Lines.requireDistinctSkus(request.lines().stream().map(UnitLine::sku).toList());
         } catch (RuntimeException invalid) {
             return Uni.createFrom().failure(invalid);
         }
         UUID shipmentId = UUID.randomUUID();
-        return orders.pool().withTransaction(tx -> orders.lockForChange(tx, orderId, caller, expectedVersion)
+        return orders.pool().withTransaction(tx -> claim.alreadyDone(tx).chain(done -> done ? Uni.createFrom()
+                .voidItem() : orders.lockForChange(tx, orderId, caller, expectedVersion)
                 .map(Order::acceptShipment).chain(order -> {
             return fulfillment.ship(tx, orderId, shipmentId, request, caller.subject()).chain(outcome -> {
                 if (outcome instanceof FulfillmentRepository.Shipping.Refused refused) {
@@ -44,7 +51,7 @@ public class ShipmentService {
                 return orders.record(tx, order, order.shipped(shipmentId, detail(shipmentId, request),
                         shipped.openUnits() == 0), caller.subject());
             });
-        })).chain(() -> orders.findById(orderId)).map(view -> view.orElseThrow());
+        }))).chain(() -> orders.findById(orderId)).map(view -> view.orElseThrow());
     }
 
     private static Map<String, Object> detail(UUID shipmentId, CreateShipment request) {

@@ -99,7 +99,7 @@ public class InboundOrderResource {
             String webhookId = signed.get(Signatures.ID_HEADER).get(0);
             PlaceOrder order = reader.read(payload);
             Caller shop = new Caller("inbound:" + channel, false, false, Optional.of(channel));
-            return idempotency.once(shop.subject(), webhookId, "POST /v1/inbound/" + channel + "/orders", order,
+            return idempotency.once(shop.subject(), shop.idempotencyScope(), webhookId, "POST /v1/inbound/" + channel + "/orders", order,
                     claim -> intake.place(order, shop, claim).map(view -> new StoredResponse(201, idempotency.write(view),
                             MediaType.APPLICATION_JSON, Map.of(HttpHeaders.LOCATION, "/v1/orders/" + view.id(),
                                     HttpHeaders.ETAG, "\"" + view.version() + "\""))));

@@ -61,7 +61,7 @@ public class HoldResource {
     public Uni<Response> create(@Valid @NotNull PlaceHold body,
             @Parameter(description = "Idempotency key, as for orders") @RestHeader(IdempotencyService.HEADER) String key) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), key, "POST /v1/holds", body, claim -> holds.create(body, who, claim)
+        return idempotency.once(who.subject(), who.idempotencyScope(), key, "POST /v1/holds", body, claim -> holds.create(body, who, claim)
                 .map(hold -> new StoredResponse(201, idempotency.write(hold), MediaType.APPLICATION_JSON,
                         Map.of(HttpHeaders.LOCATION, URI.create("/v1/holds/" + hold.id()).toString()))));
     }

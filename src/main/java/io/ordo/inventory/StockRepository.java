@@ -24,9 +24,12 @@ public class StockRepository {
                 UPDATE stock SET on_hand = on_hand + $3, updated_at = now()
                  WHERE sku = $1 AND location = $2 AND on_hand + $3 >= reserved AND on_hand + $3 <= $7
              RETURNING on_hand, reserved)
-            INSERT INTO stock_movements (id, sku, location, kind, delta, on_hand_after, reason, actor)
-            SELECT $4, $1, $2, 'ADJUSTMENT', $3, changed.on_hand, $5, $6 FROM changed
-            RETURNING on_hand_after, (SELECT reserved FROM changed), created_at""";
+            INSERT INTO stock_movements (id, sku, location, kind, delta, on_hand_after, reserved_after, reason, actor)
+            SELECT $4, $1, $2, 'ADJUSTMENT', $3, changed.on_hand, changed.reserved, $5, $6 FROM changed
+            RETURNING on_hand_after, reserved_after, created_at""";
+    private static final String ADJUSTMENT = """
+            SELECT sku, location, delta, reason, on_hand_after, coalesce(reserved_after, 0), created_at
+              FROM stock_movements WHERE id = $1 AND kind = 'ADJUSTMENT'""";
     private static final String ENSURE_ROW = """
             INSERT INTO stock (sku, location, on_hand) VALUES ($1, $2, 0) ON CONFLICT (sku, location) DO NOTHING""";
     private static final String LOCK_ROW = """
@@ -52,8 +55,8 @@ public class StockRepository {
     }
 
     /** Adds {@code delta} to onHand if the result stays within [reserved, max]; empty when refused or absent. */
-    public Uni<Optional<StockLevelView>> adjust(String sku, String location, int delta, String reason, String actor) {
-        UUID id = UUID.randomUUID();
+    public Uni<Optional<StockLevelView>> adjust(UUID id, String sku, String location, int delta, String reason,
+            String actor) {
         return pool.withTransaction(tx -> tx.preparedQuery(ADJUST)
                 .execute(Tuple.tuple(List.of(sku, location, delta, id, reason, actor, StockLimits.MAX_ON_HAND)))
                 .call(rows -> rows.size() == 0 ? Uni.createFrom().voidItem()
@@ -92,6 +95,17 @@ public class StockRepository {
                                     null, onHand, reserved, onHand - reserved,
                                     rows.iterator().next().getOffsetDateTime(0).toInstant()));
                 }));
+    }
+
+    /** The adjustment recorded under {@code id}, as its answer said it, if there is one. */
+    public Uni<Optional<StockLevelView>> adjustment(UUID id) {
+        return pool.preparedQuery(ADJUSTMENT).execute(Tuple.of(id)).map(rows -> first(rows).map(row -> {
+            int onHand = row.getInteger(4);
+            int reserved = row.getInteger(5);
+            return new StockLevelView(id, row.getString(0), row.getString(1), MovementKind.ADJUSTMENT,
+                    row.getInteger(2), row.getString(3), onHand, reserved, Math.max(0, onHand - reserved),
+                    row.getOffsetDateTime(6).toInstant());
+        }));
     }
 
     /** onHand and reserved of one (sku, location) row. */

@@ -73,8 +73,8 @@ public class StockResource {
             @PathParam("location") @Pattern(regexp = Codes.PATTERN, message = Codes.MESSAGE) String location,
             @Valid @NotNull AdjustStock body, @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), idempotencyKey, "POST /v1/stock/" + sku + "/" + location + "/adjustments", body,
-                () -> stock.adjust(sku, location, body, who)
+        return idempotency.once(who.subject(), who.idempotencyScope(), idempotencyKey, "POST /v1/stock/" + sku + "/" + location + "/adjustments", body,
+                claim -> stock.adjust(sku, location, body, who, claim)
                         .map(level -> new StoredResponse(201, idempotency.write(level), MediaType.APPLICATION_JSON,
                                 Map.of())));
     }

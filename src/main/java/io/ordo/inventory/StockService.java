@@ -1,10 +1,14 @@
 package io.ordo.inventory;
 
+import java.util.Optional;
+import java.util.UUID;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.ordo.common.InvalidRequest;
 import io.ordo.common.PgErrors;
 import io.ordo.common.ResourceNotFound;
+import io.ordo.common.idempotency.Claim;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
 
@@ -23,11 +27,20 @@ public class StockService {
                 .transform(e -> new ResourceNotFound("Location", location));
     }
 
-    public Uni<StockLevelView> adjust(String sku, String location, AdjustStock request, Caller caller) {
+    /**
+     * Adjusts under an idempotency claim: the movement gets the claim's id, and when an earlier attempt of this
+     * request recorded it (its instance died before completing the key), the answer is that movement as it was
+     * answered, and the stock is not adjusted a second time.
+     */
+    public Uni<StockLevelView> adjust(String sku, String location, AdjustStock request, Caller caller, Claim claim) {
         if (request.delta() == 0) {
             return Uni.createFrom().failure(new InvalidRequest("delta", "must not be 0"));
         }
-        return stock.adjust(sku, location, request.delta(), request.reason().strip(), caller.subject())
+        UUID id = claim.idOrRandom();
+        Uni<Optional<StockLevelView>> earlier = claim.resumed() ? stock.adjustment(id)
+                : Uni.createFrom().item(Optional.empty());
+        return earlier.chain(found -> found.isPresent() ? Uni.createFrom().item(found)
+                : stock.adjust(id, sku, location, request.delta(), request.reason().strip(), caller.subject()))
                 .chain(done -> done.map(level -> Uni.createFrom().item(level))
                         .orElseGet(() -> explainRefusal(sku, location, request.delta())));
     }

@@ -115,7 +115,7 @@ public class AmqpOrderIntake {
         if (order.channel() == null) {
             return deadLetter(messageId, text, "channel: must not be null");
         }
-        return idempotency.outcome(AMQP_CALLER.subject(), messageId, "AMQP ordo.orders.in", order,
+        return idempotency.outcome(AMQP_CALLER.subject(), AMQP_CALLER.idempotencyScope(), messageId, "AMQP ordo.orders.in", order,
                 claim -> intake.place(order, AMQP_CALLER, claim).map(view -> new StoredResponse(201, idempotency.write(view),
                         "application/json", java.util.Map.of())))
                 .chain(outcome -> {

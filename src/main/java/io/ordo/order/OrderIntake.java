@@ -46,26 +46,36 @@ public class OrderIntake {
         } catch (RuntimeException refused) {
             return Uni.createFrom().failure(refused);
         }
-        return batcher.place(order).chain(outcome -> {
-            if (outcome instanceof Placement.Duplicate duplicate && claim.owns(duplicate.existingOrderId())) {
-                return orders.findById(order.id()).map(found -> found.orElseThrow(
-                        () -> new IllegalStateException("order " + order.id() + " reported existing but not found")));
-            }
-            return Uni.createFrom().item(toView(order, outcome));
-        });
+        return batcher.place(order).chain(outcome -> isEarlierAttempts(order, outcome) ? readBack(order)
+                : Uni.createFrom().item(toView(order, outcome)));
+    }
+
+    /**
+     * Whether the database found this very order (its id) already placed: only a retry under an idempotency claim
+     * taken over from an attempt that died after its commit gets there (place_order's 'resume').
+     */
+    private static boolean isEarlierAttempts(NewOrder order, Placement outcome) {
+        return outcome instanceof Placement.Duplicate duplicate && order.id().equals(duplicate.existingOrderId());
+    }
+
+    private Uni<OrderView> readBack(NewOrder order) {
+        return orders.findById(order.id()).map(found -> found.orElseThrow(
+                () -> new IllegalStateException("order " + order.id() + " reported existing but not found")));
     }
 
     /**
      * Places already validated orders in one database call. Each element is the view or the refusal of that order;
-     * orders that fail {@link #prepare} never reach the database.
+     * orders that fail {@link #prepare} never reach the database. Under an idempotency claim the i-th order's id is
+     * derived from the claim's ({@link Claim#forItem}), so a retry after a crash answers with the orders the earlier
+     * attempt placed, read back, and places only the others.
      */
-    public Uni<List<Object>> placeAll(List<PlaceOrder> requests, Caller caller) {
+    public Uni<List<Object>> placeAll(List<PlaceOrder> requests, Caller caller, Claim claim) {
         List<Object> results = new ArrayList<>(requests.size());
         List<NewOrder> prepared = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
-                NewOrder order = prepare(requests.get(i), caller);
+                NewOrder order = prepare(requests.get(i), caller, claim.forItem(i));
                 prepared.add(order);
                 positions.add(i);
                 results.add(null);
@@ -82,24 +92,35 @@ public class OrderIntake {
                             failure.toString());
                     return eachAlone(prepared);
                 })
-                .map(outcomes -> {
+                .chain(outcomes -> {
+                    List<Uni<Void>> readBacks = new ArrayList<>();
                     for (int i = 0; i < prepared.size(); i++) {
+                        NewOrder order = prepared.get(i);
+                        int position = positions.get(i);
+                        if (!(outcomes.get(i) instanceof Placement outcome)) {
+                            results.set(position, outcomes.get(i));
+                            continue;
+                        }
+                        if (isEarlierAttempts(order, outcome)) {
+                            readBacks.add(readBack(order).invoke(view -> results.set(position, view)).replaceWithVoid());
+                            continue;
+                        }
                         Object result;
                         try {
-                            result = outcomes.get(i) instanceof Placement outcome ? toView(prepared.get(i), outcome)
-                                    : outcomes.get(i);
+                            result = toView(order, outcome);
                         } catch (RuntimeException refused) {
                             result = refused;
                         }
-                        results.set(positions.get(i), result);
+                        results.set(position, result);
                     }
-                    return results;
+                    return readBacks.isEmpty() ? Uni.createFrom().item(results)
+                            : Uni.join().all(readBacks).andFailFast().replaceWith(results);
                 });
     }
 
     /**
      * Each order through the batcher, which places a failing batch's orders alone: one order's unstorable value
-     * refuses that order only. Each element is the outcome JSON or the order's refusal; any other failure fails all.
+     * refuses that order only. Each element is the outcome or the order's refusal; any other failure fails all.
      */
     private Uni<List<Object>> eachAlone(List<NewOrder> prepared) {
         List<Uni<Object>> each = prepared.stream()

@@ -36,6 +36,7 @@ import io.ordo.common.Items;
 import io.ordo.common.OrdoException;
 import io.ordo.common.Problem;
 import io.ordo.common.ProblemResponses;
+import io.ordo.common.idempotency.Claim;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
 import io.ordo.security.Caller;
@@ -81,7 +82,7 @@ public class OrderResource {
     public Uni<Response> place(@Valid @NotNull PlaceOrder body,
             @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), idempotencyKey, "POST /v1/orders", body,
+        return idempotency.once(who.subject(), who.idempotencyScope(), idempotencyKey, "POST /v1/orders", body,
                 claim -> intake.place(body, who, claim).map(this::created));
     }
 
@@ -97,7 +98,7 @@ public class OrderResource {
     public Uni<Response> placeBatch(@Valid @NotNull PlaceOrders body,
             @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), idempotencyKey, "POST /v1/orders/batch", body, () -> placeAll(body, who));
+        return idempotency.once(who.subject(), who.idempotencyScope(), idempotencyKey, "POST /v1/orders/batch", body, claim -> placeAll(body, who, claim));
     }
 
     @GET
@@ -181,7 +182,7 @@ public class OrderResource {
         return Response.ok(order).header(HttpHeaders.ETAG, IfMatch.etag(order.version())).build();
     }
 
-    private Uni<StoredResponse> placeAll(PlaceOrders body, Caller who) {
+    private Uni<StoredResponse> placeAll(PlaceOrders body, Caller who, Claim claim) {
         List<BatchResult.Item> refused = new ArrayList<>();
         List<PlaceOrder> valid = new ArrayList<>();
         List<Integer> validIndexes = new ArrayList<>();
@@ -193,7 +194,7 @@ public class OrderResource {
                 refused.add(item(i, refusal.toProblem()));
             }
         }
-        return intake.placeAll(valid, who).map(outcomes -> {
+        return intake.placeAll(valid, who, claim).map(outcomes -> {
             BatchResult.Item[] items = new BatchResult.Item[body.orders().size()];
             refused.forEach(item -> items[item.index()] = item);
             for (int k = 0; k < outcomes.size(); k++) {

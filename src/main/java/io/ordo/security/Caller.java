@@ -12,6 +12,21 @@ import java.util.Optional;
  */
 public record Caller(String subject, boolean admin, boolean fulfillment, Optional<String> channel) {
 
+    /**
+     * What, besides the subject, an Idempotency-Key belongs to: {@code channel:<code>} for a channel caller, else its
+     * roles ({@code admin}, {@code fulfillment}, {@code admin+fulfillment}). Two channel tokens that share a subject
+     * never share keys.
+     */
+    public String idempotencyScope() {
+        if (channel.isPresent()) {
+            return "channel:" + channel.get();
+        }
+        if (admin) {
+            return fulfillment ? "admin+fulfillment" : "admin";
+        }
+        return fulfillment ? "fulfillment" : "none";
+    }
+
     /** True when this caller sees every channel's data. */
     public boolean seesAllChannels() {
         return admin || fulfillment;

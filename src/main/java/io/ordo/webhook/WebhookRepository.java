@@ -17,14 +17,18 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** SQL for subscriptions and the delivery log over the reactive client. Secrets are written here, never read back. */
+/**
+ * SQL for subscriptions and the delivery log over the reactive client. Secrets are written here and read back only
+ * to repeat the answer of a creation whose instance died before it could answer ({@link #createdWithSecret}).
+ */
 @ApplicationScoped
 public class WebhookRepository {
     private static final String COLUMNS =
             " id, url, events, channel, description, enabled, disabled_reason, created_at, updated_at ";
     private static final String INSERT = """
-            INSERT INTO webhook_subscriptions (url, events, channel, description, secret)
-            VALUES ($1, $2, $3, $4, $5) RETURNING\s""" + COLUMNS;
+            INSERT INTO webhook_subscriptions (url, events, channel, description, secret, id)
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING\s""" + COLUMNS;
+    private static final String WITH_SECRET = "SELECT" + COLUMNS + ", secret FROM webhook_subscriptions WHERE id = $1";
     private static final String BY_ID = "SELECT" + COLUMNS + "FROM webhook_subscriptions WHERE id = $1";
     private static final String LIST = "SELECT" + COLUMNS
             + "FROM webhook_subscriptions WHERE ($1::text IS NULL OR channel = $1) ORDER BY created_at, id";
@@ -77,10 +81,20 @@ public class WebhookRepository {
         }
     }
 
-    Uni<Subscription> insert(String url, List<String> events, String channel, String description, String secret) {
+    /** Inserts a subscription with this id; empty when one with this id exists already. */
+    Uni<Optional<Subscription>> insert(UUID id, String url, List<String> events, String channel, String description,
+            String secret) {
         Tuple args = Tuple.tuple().addString(url).addArrayOfString(events.toArray(String[]::new)).addString(channel)
-                .addString(description).addString(secret);
-        return pool.preparedQuery(INSERT).execute(args).map(rows -> subscription(rows.iterator().next()));
+                .addString(description).addString(secret).addUUID(id);
+        return pool.preparedQuery(INSERT).execute(args).map(rows -> rows.size() == 0 ? Optional.empty()
+                : Optional.of(subscription(rows.iterator().next())));
+    }
+
+    /** A subscription as its creation answered it, with its current secret. */
+    Uni<Optional<WebhookView>> createdWithSecret(UUID id) {
+        return pool.preparedQuery(WITH_SECRET).execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.empty()
+                : Optional.of(subscription(rows.iterator().next()).view()
+                        .withSecret(rows.iterator().next().getString("secret"))));
     }
 
     Uni<Optional<Subscription>> find(UUID id) {

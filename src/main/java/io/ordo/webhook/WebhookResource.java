@@ -70,7 +70,7 @@ public class WebhookResource {
     public Uni<Response> create(@Valid @NotNull CreateWebhook body,
             @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
-        return idempotency.once(who.subject(), idempotencyKey, "POST /v1/webhooks", body, () -> webhooks.create(body, who)
+        return idempotency.once(who.subject(), who.idempotencyScope(), idempotencyKey, "POST /v1/webhooks", body, claim -> webhooks.create(body, who, claim)
                 .map(view -> new StoredResponse(201, idempotency.write(view), MediaType.APPLICATION_JSON,
                         Map.of(HttpHeaders.LOCATION, "/v1/webhooks/" + view.id()))));
     }

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.ordo.common.InvalidRequest;
 import io.ordo.common.PgErrors;
 import io.ordo.common.ResourceNotFound;
+import io.ordo.common.idempotency.Claim;
 import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
@@ -33,16 +34,24 @@ public class WebhookService {
         this.rotationWindowSeconds = config.secretRotationWindow().toSeconds();
     }
 
-    /** Creates a subscription; the answer is the only time its secret is shown. */
-    public Uni<WebhookView> create(CreateWebhook request, Caller caller) {
+    /**
+     * Creates a subscription under an idempotency claim (its id is the claim's); the answer is the only time its
+     * secret is shown. When an earlier attempt of this request created it and its instance died before answering,
+     * the answer is that subscription with the secret it was created with (the one it signs with; its current one if
+     * it was rotated meanwhile): never a second subscription, never a second secret.
+     */
+    public Uni<WebhookView> create(CreateWebhook request, Caller caller, Claim claim) {
         String channel = caller.channelForWrite(request.channel()).orElse(null);
         List<String> events = eventTypes(request.events());
         String secret = Signatures.newSecret();
+        UUID id = claim.idOrRandom();
         return guard.check(request.url())
-                .chain(target -> webhooks.insert(request.url(), events, channel, request.description(), secret))
+                .chain(target -> webhooks.insert(id, request.url(), events, channel, request.description(), secret))
                 .onFailure(PgErrors::isForeignKeyViolation)
                 .transform(e -> new InvalidRequest("channel", "no channel '" + channel + "' exists"))
-                .map(created -> created.view().withSecret(secret));
+                .chain(created -> created.isPresent() ? Uni.createFrom().item(created.get().view().withSecret(secret))
+                        : webhooks.createdWithSecret(id).map(earlier -> earlier.orElseThrow(
+                                () -> new IllegalStateException("webhook " + id + " reported existing but not found"))));
     }
 
     public Uni<List<WebhookView>> list(Caller caller, String channel) {
