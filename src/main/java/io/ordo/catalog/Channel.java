@@ -6,21 +6,12 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /** A sales channel. Its code is the immutable key that orders, tokens and webhooks refer to. */
 @Entity
 @Table(name = "channels")
-public class Channel extends PanacheEntityBase {
-    @Id
-    public String code;
-
-    @Column(nullable = false)
-    public String name;
-
+public class Channel extends CatalogEntry {
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public ChannelType type;

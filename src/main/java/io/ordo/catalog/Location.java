@@ -6,21 +6,12 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /** A warehouse or store that holds stock. Reservations prefer the lowest {@link #priority}. */
 @Entity
 @Table(name = "locations")
-public class Location extends PanacheEntityBase {
-    @Id
-    public String code;
-
-    @Column(nullable = false)
-    public String name;
-
+public class Location extends CatalogEntry {
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public LocationType type;

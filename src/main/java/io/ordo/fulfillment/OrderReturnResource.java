@@ -25,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 
-import io.ordo.common.Problem;
 import io.ordo.common.ProblemResponses;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
@@ -59,10 +58,8 @@ public class OrderReturnResource {
             + "`returnable`, and changes nothing. Honours `If-Match` with the order's ETag (412).")
     @APIResponse(responseCode = "201", description = "Requested; `Location` names the return",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReturnView.class)))
-    @APIResponse(responseCode = "412", description = "If-Match no longer matches",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with a different body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ProblemResponses.StaleVersion
+    @ProblemResponses.KeyReused
     @ProblemResponses.Validation
     @ProblemResponses.NotFound
     @ProblemResponses.Conflict

@@ -23,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 
-import io.ordo.common.Problem;
 import io.ordo.common.ProblemResponses;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
@@ -67,8 +66,7 @@ public class ReturnResource {
             + "asked for is a 409 `return-mismatch`; receiving twice a 409 `transition-not-allowed`.")
     @APIResponse(responseCode = "200", description = "Received",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReturnView.class)))
-    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with a different body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ProblemResponses.KeyReused
     @ProblemResponses.Validation
     @ProblemResponses.NotFound
     @ProblemResponses.Conflict
@@ -88,8 +86,7 @@ public class ReturnResource {
             + "`refundableAmount`; refunding before receipt or twice is a 409 `transition-not-allowed`.")
     @APIResponse(responseCode = "200", description = "Refunded",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReturnView.class)))
-    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with a different body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ProblemResponses.KeyReused
     @ProblemResponses.Validation
     @ProblemResponses.NotFound
     @ProblemResponses.Conflict

@@ -75,8 +75,7 @@ public class OrderResource {
             + "A second order with the same (channel, externalId) is a 409 with `existingOrderId`.")
     @APIResponse(responseCode = "201", description = "Accepted; `Location` and `ETag` name the order",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderView.class)))
-    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with a different body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ProblemResponses.KeyReused
     @ProblemResponses.Validation
     @ProblemResponses.Conflict
     public Uni<Response> place(@Valid @NotNull PlaceOrder body,
@@ -147,8 +146,7 @@ public class OrderResource {
     @Operation(summary = "Cancel an order", description = "Roles: `ordo-admin`, `ordo-channel` (own orders). Only "
             + "before anything shipped; releases every reservation. `If-Match` with the ETag guards against "
             + "cancelling an order that changed meanwhile (412).")
-    @APIResponse(responseCode = "412", description = "If-Match no longer matches",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ProblemResponses.StaleVersion
     @ProblemResponses.NotFound
     @ProblemResponses.Conflict
     public Uni<Response> cancel(@PathParam("id") UUID id, @Valid CancelOrder body,
@@ -162,8 +160,7 @@ public class OrderResource {
     @RolesAllowed({ Roles.ADMIN, Roles.FULFILLMENT })
     @Operation(summary = "Move an order on", description = "Roles: `ordo-admin`, `ordo-fulfillment`. "
             + "ACCEPTED → PROCESSING and SHIPPED → DELIVERED; any other move is a 409. Honours `If-Match` (412).")
-    @APIResponse(responseCode = "412", description = "If-Match no longer matches",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ProblemResponses.StaleVersion
     @ProblemResponses.Validation
     @ProblemResponses.NotFound
     @ProblemResponses.Conflict
