@@ -9,51 +9,42 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-
 import io.ordo.outbox.OutboxEvent;
 import io.ordo.outbox.OutboxSink;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
+import io.vertx.amqp.AmqpMessage;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Publishes outbox events to the AMQP address {@code ordo.order-events} as CloudEvents 1.0 in the AMQP binding's
  * binary mode: attributes as {@code cloudEvents:*} application properties, the event's data as the JSON body. A batch
- * completes when the broker has accepted every message of it.
+ * completes when the broker has accepted every message of it; if the link is lost or cannot be had, the batch fails
+ * and the relay offers it again. The events go through {@link OrderEventsLink} (one connection, one sender), not
+ * through a SmallRye connector channel: see there why.
  */
 @ApplicationScoped
 public class CloudEventPublisher implements OutboxSink {
     public static final String SOURCE = "/ordo";
     public static final String TYPE_PREFIX = "io.ordo.";
-    static final int MAX_SENDS_PER_TURN = 100;
 
-    private final MutinyEmitter<Buffer> events;
+    private final OrderEventsLink link;
 
-    public CloudEventPublisher(@Channel("order-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER,
-            bufferSize = 4096) MutinyEmitter<Buffer> events) {
-        this.events = events;
+    public CloudEventPublisher(OrderEventsLink link) {
+        this.link = link;
     }
 
     /**
-     * Sends the batch in waves: a wave holds at most one event per order and is sent pipelined; the next wave starts
-     * once the broker acknowledged the whole previous one. So event n+1 of an order is never on the wire before
-     * event n was accepted, even when the connector retries sends through a broker outage.
+     * Sends the batch in waves: a wave holds at most one event per order and is sent pipelined (at most
+     * {@link OrderEventsLink#MAX_SENDS_PER_TURN} encoded and handed over per event-loop turn, so a relayed backlog
+     * does not hold the event loop); the next wave starts once the broker acknowledged the whole previous one. So
+     * event n+1 of an order is never on the wire before event n was accepted.
      */
     @Override
     public Uni<Void> accept(List<OutboxEvent> batch) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (List<OutboxEvent> wave : waves(batch)) {
-            // at most MAX_SENDS_PER_TURN encoded and handed over per event-loop turn, so that a relayed backlog does
-            // not hold the event loop (and the HTTP requests on it) for long; order is kept, chunks go one by one
-            for (int from = 0; from < wave.size(); from += MAX_SENDS_PER_TURN) {
-                List<OutboxEvent> chunk = wave.subList(from, Math.min(wave.size(), from + MAX_SENDS_PER_TURN));
-                chain = chain.chain(() -> Uni.join().all(chunk.stream().map(e -> events.sendMessage(toMessage(e))).toList())
-                        .andFailFast().replaceWithVoid());
-            }
+            chain = chain.chain(() -> link.sendAll(wave, CloudEventPublisher::toMessage));
         }
         return chain;
     }
@@ -72,27 +63,25 @@ public class CloudEventPublisher implements OutboxSink {
         return waves;
     }
 
-    /**
-     * The CloudEvents AMQP binding, binary mode, written directly as application properties (the connector's own
-     * CloudEvent writer is switched off with {@code cloud-events=false}: it re-reads its configuration for every
-     * message).
-     */
-    static Message<Buffer> toMessage(OutboxEvent event) {
+    /** The CloudEvents AMQP binding, binary mode: a durable message, attributes as application properties. */
+    static AmqpMessage toMessage(OutboxEvent event) {
         String id = event.eventId().toString();
-        OutgoingAmqpMetadata amqp = OutgoingAmqpMetadata.builder()
-                .withMessageId(id)
-                .withDurable(true)
-                .withContentType("application/json")
-                .withApplicationProperty("cloudEvents:specversion", "1.0")
-                .withApplicationProperty("cloudEvents:id", id)
-                .withApplicationProperty("cloudEvents:type", TYPE_PREFIX + event.type())
-                .withApplicationProperty("cloudEvents:source", SOURCE)
-                .withApplicationProperty("cloudEvents:subject", event.aggregateId().toString())
-                .withApplicationProperty("cloudEvents:time", DateTimeFormatter.ISO_INSTANT.format(event.createdAt()))
-                .withApplicationProperty("cloudEvents:datacontenttype", "application/json")
-                .withApplicationProperty("cloudEvents:ordosequence", event.sequence())
-                .withApplicationProperty("cloudEvents:ordoaggregate", event.aggregateType())
+        JsonObject properties = new JsonObject()
+                .put("cloudEvents:specversion", "1.0")
+                .put("cloudEvents:id", id)
+                .put("cloudEvents:type", TYPE_PREFIX + event.type())
+                .put("cloudEvents:source", SOURCE)
+                .put("cloudEvents:subject", event.aggregateId().toString())
+                .put("cloudEvents:time", DateTimeFormatter.ISO_INSTANT.format(event.createdAt()))
+                .put("cloudEvents:datacontenttype", "application/json")
+                .put("cloudEvents:ordosequence", event.sequence())
+                .put("cloudEvents:ordoaggregate", event.aggregateType());
+        return AmqpMessage.create()
+                .id(id)
+                .durable(true)
+                .contentType("application/json")
+                .applicationProperties(properties)
+                .withBufferAsBody(Buffer.buffer(event.data()))
                 .build();
-        return Message.of(Buffer.buffer(event.data())).addMetadata(amqp);
     }
 }

@@ -38,6 +38,8 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Advisory lock key of the relay ("ordo" in ASCII). */
     private static final long RELAY_LOCK = 0x6f72646fL;
+    /** Longest pause between attempts while batches keep failing. */
+    private static final Duration MAX_BACK_OFF = Duration.ofSeconds(2);
     private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1)";
     private static final String CLAIM = """
             SELECT id, event_id, aggregate_type, aggregate_id, sequence, type, payload::text AS payload, created_at FROM outbox
@@ -60,6 +62,10 @@ public class OutboxRelay {
     private final AtomicLong oldestUnpublishedMillis = new AtomicLong();
     private final Counter published;
     private volatile boolean stopped;
+    /** Failed attempts in a row (broker or database away), when the first of them failed, when to try again. */
+    private volatile int failedAttempts;
+    private volatile long failingSinceMillis;
+    private volatile long nextAttemptMillis;
     private long pollTimer = -1;
     private long housekeepingTimer = -1;
 
@@ -105,13 +111,37 @@ public class OutboxRelay {
     }
 
     private void tick() {
-        if (stopped || !running.compareAndSet(false, true)) {
+        if (stopped || System.currentTimeMillis() < nextAttemptMillis || !running.compareAndSet(false, true)) {
             return;
         }
-        drain().subscribe().with(count -> running.set(false), failure -> {
+        drain().subscribe().with(count -> {
+            if (failedAttempts > 0) {
+                LOG.infof("outbox relay: publishing again after %d failed attempts over %d ms", failedAttempts,
+                        System.currentTimeMillis() - failingSinceMillis);
+            }
+            failedAttempts = 0;
+            nextAttemptMillis = 0;
             running.set(false);
-            LOG.warnf("outbox relay: %s; the events stay in the outbox and are offered again", failure.toString());
+        }, failure -> {
+            // A sink or the database is away (a broker outage fails every batch at once): wait longer after each
+            // failure, up to MAX_BACK_OFF, instead of claiming the batch again every poll, and say it once.
+            int failed = ++failedAttempts;
+            long now = System.currentTimeMillis();
+            if (failed == 1) {
+                failingSinceMillis = now;
+                LOG.warnf("outbox relay: %s; the events stay in the outbox and are offered again (retrying quietly"
+                        + " until it works)", failure.toString());
+            } else {
+                LOG.debugf("outbox relay: attempt %d failed: %s", failed, failure.toString());
+            }
+            nextAttemptMillis = now + backOffMillis(failed);
+            running.set(false);
         });
+    }
+
+    /** Pause after the {@code failed}-th failure in a row: the poll interval doubled each time, at most 2 s. */
+    long backOffMillis(int failed) {
+        return Math.min(MAX_BACK_OFF.toMillis(), pollInterval.toMillis() << Math.min(failed, 10));
     }
 
     /** Relays batches until the outbox is empty or another instance holds the relay; returns the count relayed. */
