@@ -29,9 +29,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.ordo.common.Problem;
 import io.ordo.common.ProblemResponses;
 import io.ordo.common.idempotency.IdempotencyService;
-import io.ordo.common.idempotency.StoredResponse;
 
 import io.ordo.order.OrderBodyReader;
+import io.ordo.order.OrderDocument;
 import io.ordo.order.OrderIntake;
 import io.ordo.order.OrderView;
 import io.ordo.order.PlaceOrder;
@@ -100,9 +100,7 @@ public class InboundOrderResource {
             PlaceOrder order = reader.read(payload);
             Caller shop = new Caller("inbound:" + channel, false, false, Optional.of(channel));
             return idempotency.once(shop.subject(), shop.idempotencyScope(), webhookId, "POST /v1/inbound/" + channel + "/orders", order,
-                    claim -> intake.place(order, shop, claim).map(view -> new StoredResponse(201, idempotency.write(view),
-                            MediaType.APPLICATION_JSON, Map.of(HttpHeaders.LOCATION, "/v1/orders/" + view.id(),
-                                    HttpHeaders.ETAG, "\"" + view.version() + "\""))));
+                    claim -> intake.place(order, shop, claim).map(OrderDocument::created));
         });
     }
 

@@ -21,6 +21,7 @@ import io.ordo.common.StorableText;
 import io.ordo.common.idempotency.IdempotencyService;
 import io.ordo.common.idempotency.StoredResponse;
 import io.ordo.order.OrderBodyReader;
+import io.ordo.order.OrderDocument;
 import io.ordo.order.OrderBodyRefused;
 import io.ordo.order.OrderIntake;
 import io.ordo.order.PlaceOrder;
@@ -116,8 +117,7 @@ public class AmqpOrderIntake {
             return deadLetter(messageId, text, "channel: must not be null");
         }
         return idempotency.outcome(AMQP_CALLER.subject(), AMQP_CALLER.idempotencyScope(), messageId, "AMQP ordo.orders.in", order,
-                claim -> intake.place(order, AMQP_CALLER, claim).map(view -> new StoredResponse(201, idempotency.write(view),
-                        "application/json", java.util.Map.of())))
+                claim -> intake.place(order, AMQP_CALLER, claim).map(OrderDocument::created))
                 .chain(outcome -> {
                     StoredResponse response = outcome.response();
                     if (response.status() == 201) {

@@ -39,7 +39,7 @@ public class OrderIntake {
      * the claim was taken over from an attempt that died, and that attempt's order (same id) committed, the answer
      * is that order as it is now, read back, instead of a duplicate-order refusal.
      */
-    public Uni<OrderView> place(PlaceOrder request, Caller caller, Claim claim) {
+    public Uni<OrderDocument> place(PlaceOrder request, Caller caller, Claim claim) {
         NewOrder order;
         try {
             order = prepare(request, caller, claim);
@@ -47,7 +47,7 @@ public class OrderIntake {
             return Uni.createFrom().failure(refused);
         }
         return batcher.place(order).chain(outcome -> isEarlierAttempts(order, outcome) ? readBack(order)
-                : Uni.createFrom().item(toView(order, outcome)));
+                : Uni.createFrom().item(toDocument(order, outcome)));
     }
 
     /**
@@ -58,13 +58,13 @@ public class OrderIntake {
         return outcome instanceof Placement.Duplicate duplicate && order.id().equals(duplicate.existingOrderId());
     }
 
-    private Uni<OrderView> readBack(NewOrder order) {
-        return orders.findById(order.id()).map(found -> found.orElseThrow(
+    private Uni<OrderDocument> readBack(NewOrder order) {
+        return orders.findDocument(order.id()).map(found -> found.orElseThrow(
                 () -> new IllegalStateException("order " + order.id() + " reported existing but not found")));
     }
 
     /**
-     * Places already validated orders in one database call. Each element is the view or the refusal of that order;
+     * Places already validated orders in one database call. Each element is the {@link OrderDocument} or the refusal of that order;
      * orders that fail {@link #prepare} never reach the database. Under an idempotency claim the i-th order's id is
      * derived from the claim's ({@link Claim#forItem}), so a retry after a crash answers with the orders the earlier
      * attempt placed, read back, and places only the others.
@@ -107,7 +107,7 @@ public class OrderIntake {
                         }
                         Object result;
                         try {
-                            result = toView(order, outcome);
+                            result = toDocument(order, outcome);
                         } catch (RuntimeException refused) {
                             result = refused;
                         }
@@ -163,7 +163,7 @@ public class OrderIntake {
     }
 
     /** The placed order, or the refusal of {@code place_order} as the domain exception that reports it. */
-    private static OrderView toView(NewOrder order, Placement outcome) {
+    private static OrderDocument toDocument(NewOrder order, Placement outcome) {
         if (outcome instanceof Placement.Accepted accepted) {
             return accepted.order();
         }

@@ -38,10 +38,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class OrderRepository {
-    private static final String PLACE = "SELECT place_orders($1::jsonb)";
+    /**
+     * One row per order of the batch, in order: its outcome, its order document as text when it was placed (handed
+     * to the client as it is, see {@link OrderDocument}) and the rest of the answer (a refusal's details).
+     */
+    private static final String PLACE = """
+            SELECT r ->> 'outcome' AS outcome, (r -> 'order')::text AS document, r - 'order' AS answer
+              FROM jsonb_array_elements(place_orders($1::jsonb)) WITH ORDINALITY AS p(r, n) ORDER BY n""";
     /** The order document (order_json, built by order_document in R__orders_functions.sql) of each order. */
     private static final String VIEW_COLUMNS = "SELECT order_json(o.id) AS document FROM orders o";
     private static final String BY_ID = VIEW_COLUMNS + " WHERE o.id = $1";
+    private static final String DOCUMENT_BY_ID = "SELECT order_json(o.id)::text, o.version FROM orders o WHERE o.id = $1";
     private static final String LOCK = "SELECT status, version, channel, last_sequence FROM orders WHERE id = $1 FOR UPDATE";
     private static final String RELEASE = "SELECT release_allocations($1)";
     private static final String SET_STATUS = """
@@ -69,28 +76,42 @@ public class OrderRepository {
     public Uni<List<Placement>> placeBatch(List<NewOrder> orders) {
         JsonArray batch = new JsonArray(new ArrayList<>(NewOrder.toJson(orders)));
         return pool.preparedQuery(PLACE).execute(Tuple.of(batch)).map(rows -> {
-            JsonArray results = (JsonArray) rows.iterator().next().getJson(0);
-            List<Placement> placements = new ArrayList<>(results.size());
-            for (int i = 0; i < results.size(); i++) {
-                placements.add(placement(results.getJsonObject(i)));
+            List<Placement> placements = new ArrayList<>(orders.size());
+            int i = 0;
+            for (Row row : rows) {
+                placements.add(placement(orders.get(i++), row));
             }
             return placements;
         });
     }
 
-    /** Decodes one answer of {@code place_order}. */
-    private Placement placement(JsonObject result) {
-        String outcome = result.getString("outcome");
+    /** Decodes one answer of {@code place_order}: a placed order's document stays text. */
+    private static Placement placement(NewOrder order, Row row) {
+        String outcome = row.getString("outcome");
+        if ("ACCEPTED".equals(outcome)) {
+            return new Placement.Accepted(new OrderDocument(order.id(), 1, row.getString("document")));
+        }
+        JsonObject answer = (JsonObject) row.getJson("answer");
         return switch (outcome) {
-            case "ACCEPTED" -> new Placement.Accepted(toView(result.getJsonObject("order")));
-            case "SHORTAGE" -> new Placement.OutOfStock(Shortage.fromJson(result.getJsonArray("shortages")));
-            case "DUPLICATE" -> new Placement.Duplicate(UUID.fromString(result.getString("existingOrderId")));
+            case "SHORTAGE" -> new Placement.OutOfStock(Shortage.fromJson(answer.getJsonArray("shortages")));
+            case "DUPLICATE" -> new Placement.Duplicate(UUID.fromString(answer.getString("existingOrderId")));
             case "UNKNOWN_CHANNEL" -> new Placement.UnknownChannel();
             case "HOLD_NOT_FOUND" -> new Placement.HoldNotFound();
-            case "HOLD_NOT_ACTIVE" -> new Placement.HoldNotActive(result.getString("status"));
+            case "HOLD_NOT_ACTIVE" -> new Placement.HoldNotActive(answer.getString("status"));
             case "HOLD_MISMATCH" -> new Placement.HoldMismatch();
-            default -> throw new IllegalStateException("unknown placement outcome " + result);
+            default -> throw new IllegalStateException("unknown placement outcome " + answer);
         };
+    }
+
+    /** The order's document as text, with its current version (an order found placed already, answered as it is). */
+    public Uni<Optional<OrderDocument>> findDocument(UUID id) {
+        return pool.preparedQuery(DOCUMENT_BY_ID).execute(Tuple.of(id)).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            Row row = rows.iterator().next();
+            return Optional.of(new OrderDocument(id, row.getInteger(1), row.getString(0)));
+        });
     }
 
     public Uni<Optional<OrderView>> findById(UUID id) {
@@ -227,7 +248,7 @@ public class OrderRepository {
         return toView((JsonObject) row.getJson("document"));
     }
 
-    /** The order document as an {@link OrderView}: a decoder, field by field (it runs for every placed order). */
+    /** The order document as an {@link OrderView}: a decoder, field by field (reads and changes; intake keeps the text). */
     private OrderView toView(JsonObject doc) {
         JsonArray lines = doc.getJsonArray("lines");
         List<OrderLineView> lineViews = new ArrayList<>(lines.size());

@@ -1,6 +1,5 @@
 package io.ordo.order;
 
-import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -82,7 +81,7 @@ public class OrderResource {
             @Parameter(description = IDEMPOTENCY_DOC) @RestHeader(IdempotencyService.HEADER) String idempotencyKey) {
         Caller who = caller.get();
         return idempotency.once(who.subject(), who.idempotencyScope(), idempotencyKey, "POST /v1/orders", body,
-                claim -> intake.place(body, who, claim).map(this::created));
+                claim -> intake.place(body, who, claim).map(OrderDocument::created));
     }
 
     @POST
@@ -169,12 +168,6 @@ public class OrderResource {
         return orders.changeStatus(id, body.status(), IfMatch.expectedVersion(ifMatch), caller.get()).map(this::ok);
     }
 
-    private StoredResponse created(OrderView order) {
-        return new StoredResponse(201, idempotency.write(order), MediaType.APPLICATION_JSON,
-                Map.of(HttpHeaders.LOCATION, URI.create("/v1/orders/" + order.id()).toString(),
-                        HttpHeaders.ETAG, IfMatch.etag(order.version())));
-    }
-
     private Response ok(OrderView order) {
         return Response.ok(order).header(HttpHeaders.ETAG, IfMatch.etag(order.version())).build();
     }
@@ -197,8 +190,8 @@ public class OrderResource {
             for (int k = 0; k < outcomes.size(); k++) {
                 int index = validIndexes.get(k);
                 Object outcome = outcomes.get(k);
-                if (outcome instanceof OrderView view) {
-                    items[index] = new BatchResult.Item(index, 201, view, null);
+                if (outcome instanceof OrderDocument placed) {
+                    items[index] = new BatchResult.Item(index, 201, placed.json(), null);
                 } else if (OrdoException.isRefusal((Throwable) outcome)) {
                     items[index] = item(index, OrdoException.problemOf((Throwable) outcome));
                 } else {

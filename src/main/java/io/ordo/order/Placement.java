@@ -12,7 +12,7 @@ import io.ordo.inventory.Shortage;
 public sealed interface Placement {
 
     /** Placed, with its stock reserved; {@code order} is the order document that its order.created event carries. */
-    record Accepted(OrderView order) implements Placement {
+    record Accepted(OrderDocument order) implements Placement {
     }
 
     /** Not enough stock for some SKUs (over all locations). */

@@ -18,6 +18,9 @@ import java.util.stream.IntStream;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +126,32 @@ class OrderEventsTest {
             assertEquals(List.of("true"), Db.strings("""
                     SELECT (payload = order_json(aggregate_id))::text FROM outbox
                      WHERE aggregate_id = ?::uuid AND type = 'order.created'""", id), "order.created of " + id);
+        }
+    }
+
+    /**
+     * Intake answers with the order document as the database built it (no decoding on the hot path); GET decodes it
+     * into an OrderView and writes that: both, and the order.created payload, must be the same JSON, times included.
+     */
+    @Test
+    void theIntakeAnswerIsTheOrderAsGetShowsItAndAsItsEventCarriesIt() throws Exception {
+        String channel = Api.createChannel(Ids.unique("ia"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("IA");
+        Api.setStock(sku, location, 10);
+        ObjectMapper mapper = new ObjectMapper();
+        String single = as(Tokens.channel(channel)).body(Api.order("IA-1", sku, 2)).post("/v1/orders").then()
+                .statusCode(201).extract().asString();
+        String batch = as(Tokens.channel(channel)).body(Map.of("orders", List.of(Api.order("IA-2", sku, 1))))
+                .post("/v1/orders/batch").then().statusCode(200).extract().asString();
+        List<JsonNode> answers = List.of(mapper.readTree(single), mapper.readTree(batch).at("/results/0/order"));
+        for (JsonNode answer : answers) {
+            String id = answer.get("id").asText();
+            String got = as(Tokens.channel(channel)).get("/v1/orders/" + id).then().statusCode(200).extract().asString();
+            assertEquals(mapper.readTree(got), answer, "GET /v1/orders/" + id + " and the intake answer");
+            assertEquals(answer, mapper.readTree(Db.strings("""
+                    SELECT payload::text FROM outbox WHERE aggregate_id = ?::uuid AND type = 'order.created'""", id).get(0)),
+                    "order.created of " + id);
         }
     }
 
