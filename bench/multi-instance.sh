@@ -2,16 +2,20 @@
 # Many instances (issue #7): N instances of the packaged service against one database and one broker, the order
 # benchmark spread over them, optionally one instance killed with SIGKILL mid-run, then every invariant checked.
 #
-#   bench/multi-instance.sh [instances=3] [duration=40s] [--kill]
+#   bench/multi-instance.sh [instances=3] [duration=40s] [--kill | --restart-postgres]
 #
 #   bench/multi-instance.sh 1 30s        throughput of one instance   } same total client concurrency
 #   bench/multi-instance.sh 3 30s        throughput of three           } (BENCH_CONNS, 64)
 #   bench/multi-instance.sh 3 40s --kill the kill test: instance 2 gets SIGKILL at 40 % of the run
+#   bench/multi-instance.sh 1 40s --restart-postgres
+#                                        the database drill: at 40 % of the run PostgreSQL is stopped (fast
+#                                        shutdown: every connection cut, open transactions rolled back), kept down
+#                                        BENCH_PG_DOWN (5) seconds and started again, under the load (issue 20)
 #
 #   1. PostgreSQL and an Artemis broker of their own: ORDO_AMQP_PORT=5677 ORDO_DB_NAME=ordo_multi bin/run-local
 #      --infra-only (the broker is left running; stop it with ORDO_AMQP_PORT=5677 bin/run-local --stop-broker)
-#   2. N x java -Xmx256m -jar target/quarkus-app/quarkus-run.jar on ports 8101.. (build it first:
-#      ./mvnw -q -B package -DskipTests), all with ORDO_IDEMPOTENCY_IN_FLIGHT_LEASE=5s so that a key claimed by a
+#   2. N x java -Xmx256m -jar target/quarkus-app/quarkus-run.jar (or $ORDO_APP_JAR) on ports 8101.. (build it
+#      first: ./mvnw -q -B package -DskipTests), all with ORDO_IDEMPOTENCY_IN_FLIGHT_LEASE=5s so that a key claimed by a
 #      killed instance can be taken over soon; waits for /q/health/ready on each; logs in the results directory
 #   3. bench/setup.sh --if-needed against the first instance (catalogue: bench-web, BENCH-WH1/2, HOT-1, SKU-1..N)
 #   4. bench/amqp-consume.mjs --ids drains ordo.order-events for the whole run and records every CloudEvent id
@@ -19,10 +23,14 @@
 #      (unique externalId and Idempotency-Key; 1-3 lines over SKU-1..N) or, for BENCH_HOLD_SHARE of them, a
 #      POST /v1/holds with a BENCH_HOLD_TTL (2 s) lifetime, so that the sweepers of every instance race for them.
 #      A request whose instance died is sent again, same key and body, to another one (409 request-in-flight:
-#      again after 1 s). With --kill: SIGKILL to instance BENCH_KILL_INSTANCE (2) at BENCH_KILL_AT (0.4) of the run;
+#      again after 1 s; 503 service-unavailable: again after its Retry-After). With --kill: SIGKILL to instance BENCH_KILL_INSTANCE (2) at BENCH_KILL_AT (0.4) of the run;
 #      BENCH_KILL_INSTANCE=relay kills the instance whose outbox relay holds the relay lock at that moment while
 #      events are unpublished (found through pg_locks and ss): most likely a relay in the middle of a batch, the
-#      case that can produce duplicate events on AMQP.
+#      case that can produce duplicate events on AMQP. With --restart-postgres: `pg_ctlcluster --skip-systemctl-
+#      redirect $ORDO_PG_VERSION main stop -m fast` at BENCH_KILL_AT, start again BENCH_PG_DOWN seconds later.
+#      Both faults print the figures of the drill: downtime as the clients saw it (longest stretch without a final
+#      answer), failures by kind (503, other 5xx, connection errors), and each surviving instance's PostgreSQL and
+#      AMQP connections just before the fault and after the run (ss, by process).
 #   6. waits until the outbox is empty (relays of the survivors), the holds of the run have expired and the
 #      consumer has every event of the run (up to BENCH_SETTLE_TIMEOUT, 90 s), then stops the consumer
 #   7. checks, PASS / FAIL per line: bench/check-invariants.sh (stock: 0 <= reserved <= on_hand, reserved = open
@@ -33,7 +41,8 @@
 # Exit status 1 when a check FAILs or a step could not run. Output: bench/results/multi-<time>-n<N>[-kill]/
 # (summary.txt, instance-<i>.log, consume.log, load/*.tsv, load/summary.json).
 #
-# Environment: BENCH_CONNS (64), BENCH_WARMUP (e.g. 10s: unmeasured load first; default none), BENCH_MODE
+# Environment: ORDO_APP_JAR (target/quarkus-app/quarkus-run.jar), BENCH_PG_DOWN (5), ORDO_PG_VERSION (15),
+# BENCH_CONNS (64), BENCH_WARMUP (e.g. 10s: unmeasured load first; default none), BENCH_MODE
 # (uniform | hot), BENCH_SKUS (10000), BENCH_HOLD_SHARE (0.05), BENCH_HOLD_TTL (2), BENCH_KILL_AT (0.4),
 # BENCH_KILL_INSTANCE (2 | relay), BENCH_BASE_PORT (8101), BENCH_IN_FLIGHT_LEASE (5s), BENCH_SETTLE_TIMEOUT (90),
 # ORDO_DB_NAME (ordo_multi), ORDO_AMQP_PORT (5677), JAVA_HOME / JAVA (java), JAVA_OPTS (after -Xmx256m),
@@ -49,11 +58,13 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 N=3
 DURATION=40s
 KILL=0
+RESTART_PG=0
 pos=0
 for a in "$@"; do
   case "$a" in
     -h|--help) usage 0 ;;
     --kill) KILL=1 ;;
+    --restart-postgres) RESTART_PG=1 ;;
     -*) usage ;;
     *) pos=$((pos + 1)); case $pos in 1) N="$a" ;; 2) DURATION="$a" ;; *) usage ;; esac ;;
   esac
@@ -78,7 +89,10 @@ READY_TIMEOUT="${BENCH_READY_TIMEOUT:-240}"
 DB="${ORDO_DB_NAME:-ordo_multi}"
 AMQP_PORT_WANTED="${ORDO_AMQP_PORT:-5677}"
 JAVA="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
-JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+JAR="${ORDO_APP_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}"
+PG_DOWN="${BENCH_PG_DOWN:-5}"
+PG_VERSION="${ORDO_PG_VERSION:-15}"
+[ "$KILL" = 1 ] && [ "$RESTART_PG" = 1 ] && die "--kill and --restart-postgres are separate drills"
 if [ "$KILL" = 1 ]; then
   [ "$N" -ge 2 ] || die "--kill needs at least 2 instances"
   [ "$KILL_INSTANCE" = relay ] || { [[ "$KILL_INSTANCE" =~ ^[1-9]$ ]] && [ "$KILL_INSTANCE" -le "$N" ]; } \
@@ -98,6 +112,7 @@ done
 STAMP="$(date +%Y%m%d-%H%M%S)"
 OUT="$HERE/results/multi-$STAMP-n$N"
 [ "$KILL" = 1 ] && OUT="$OUT-kill"
+[ "$RESTART_PG" = 1 ] && OUT="$OUT-pgrestart"
 mkdir -p "$OUT"
 SUMMARY="$OUT/summary.txt"
 say() { echo "$*" | tee -a "$SUMMARY"; }
@@ -141,7 +156,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say "== ordo many instances: $N instance(s), $DURATION, $CONNS workers, $MODE$([ "$KILL" = 1 ] && echo ", SIGKILL to instance $KILL_INSTANCE at $KILL_AT of the run"), $(date -u +%Y-%m-%dT%H:%M:%SZ) =="
+say "== ordo many instances: $N instance(s), $DURATION, $CONNS workers, $MODE$([ "$KILL" = 1 ] && echo ", SIGKILL to instance $KILL_INSTANCE at $KILL_AT of the run")$([ "$RESTART_PG" = 1 ] && echo ", PostgreSQL down for $PG_DOWN s at $KILL_AT of the run"), $(date -u +%Y-%m-%dT%H:%M:%SZ) =="
 say "machine         $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo), load average $(loadavg) before start"
 say "infrastructure  database $DB, broker 127.0.0.1:$AMQP_PORT, in-flight lease $LEASE, $("$JAVA" -version 2>&1 | head -n 1)"
 
@@ -149,9 +164,9 @@ t_start=$SECONDS
 for i in $(seq 1 "$N"); do
   port=$((BASE_PORT + i - 1))
   # shellcheck disable=SC2086
-  (cd "$ROOT/target/quarkus-app" && QUARKUS_HTTP_PORT="$port" ORDO_IDEMPOTENCY_IN_FLIGHT_LEASE="$LEASE" \
+  (cd "$(dirname "$JAR")" && QUARKUS_HTTP_PORT="$port" ORDO_IDEMPOTENCY_IN_FLIGHT_LEASE="$LEASE" \
      ORDO_WEBHOOKS_ALLOW_HTTP=true ORDO_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true ORDO_WEBHOOKS_TIMEOUT="$WEBHOOK_TIMEOUT" \
-     exec "$JAVA" -Xmx256m ${JAVA_OPTS:-} -jar quarkus-run.jar) >"$OUT/instance-$i.log" 2>&1 &
+     exec "$JAVA" -Xmx256m ${JAVA_OPTS:-} -jar "$(basename "$JAR")") >"$OUT/instance-$i.log" 2>&1 &
   PIDS+=($!)
 done
 for i in $(seq 1 "$N"); do
@@ -239,6 +254,17 @@ for pid in "${PIDS[@]}"; do T0+=("$(proc_ticks "$pid")"); done
 broker_t0="$(proc_ticks "$BROKER_PID")"
 read -r busy0 total0 < <(machine_ticks)
 
+# Connections of one instance (by its pid, ss): PostgreSQL (:5432) and AMQP broker ($AMQP_PORT).
+conns() { ss -Htnp state established "( dport = :$2 )" 2>/dev/null | grep -c "pid=$1," || true; }
+conn_table() { # label -> one line per live instance
+  local i pid
+  for i in $(seq 1 "$N"); do
+    pid="${PIDS[$((i - 1))]}"
+    kill -0 "$pid" 2>/dev/null || continue
+    say "connections     $1: instance $i  PostgreSQL $(conns "$pid" 5432), broker $(conns "$pid" "$AMQP_PORT")"
+  done
+}
+
 load_from=$SECONDS
 la_before="$(loadavg)"
 node "$HERE/multi-load.mjs" "${load_args[@]}" --duration "$SECS" --run-id "$RUN_ID" --out "$OUT/load" \
@@ -261,10 +287,32 @@ if [ "$KILL" = 1 ]; then
     else victim_i=2; how="instance 2 (no relay held the outbox lock within 3 s)"; fi
   fi
   victim="${PIDS[$((victim_i - 1))]}"
+  conn_table "before the kill"
   kill -KILL "$victim" 2>/dev/null || die "instance $victim_i (pid $victim) was not running at the kill"
   { wait "$victim"; } 2>/dev/null || true   # reap it here, without bash's "Killed" job notice
   KILLED_AT="$(date -u +%H:%M:%S.%3N)"
   say "kill            SIGKILL to $how, pid $victim, :$((BASE_PORT + victim_i - 1)), at ${kill_after} s into the run ($KILLED_AT UTC)"
+fi
+if [ "$RESTART_PG" = 1 ]; then
+  restart_after=$(awk -v s="$SECS" -v f="$KILL_AT" 'BEGIN { printf "%.1f", s * f }')
+  sleep "$restart_after"
+  conn_table "before the restart"
+  PG_STOPPED_AT="$(date -u +%H:%M:%S.%3N)"
+  pg_stop_from=$SECONDS
+  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main stop -m fast || die "could not stop PostgreSQL"
+  stop_s=$((SECONDS - pg_stop_from))
+  sleep "$PG_DOWN"
+  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main start || die "could not start PostgreSQL again"
+  PG_STARTED_AT="$(date -u +%H:%M:%S.%3N)"
+  say "postgres        stopped (fast) at $PG_STOPPED_AT UTC, ${restart_after} s into the run (stop took ${stop_s} s), started again at $PG_STARTED_AT UTC after $PG_DOWN s down"
+  for i in $(seq 1 "$N"); do   # readiness back: the seconds from PostgreSQL's start to /q/health/ready 200
+    port=$((BASE_PORT + i - 1)); from_start=$SECONDS
+    until [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready" || true)" = 200 ]; do
+      [ $((SECONDS - from_start)) -lt 60 ] || break
+      sleep 0.2
+    done
+    say "postgres        instance $i ready again $((SECONDS - from_start)) s after PostgreSQL started"
+  done
 fi
 set +e
 wait "$LOAD_PID"
@@ -330,6 +378,7 @@ say "settle          $((SECONDS - settle_from)) s until the outbox was empty, th
 kill -TERM "$CONSUMER_PID" 2>/dev/null || true
 wait "$CONSUMER_PID" 2>/dev/null || true
 CONSUMER_PID=""
+conn_table "after the run"
 grep -E '^received' "$OUT/consume.log" | sed 's/^received  */consumer        received /' | tee -a "$SUMMARY" || true
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -386,7 +435,7 @@ say "$r (5c) no webhook sent twice by racing workers: $wh_dups repeated receipts
 fails=$(grep -c '^FAIL' "$SUMMARY" || true)
 ml="$(grep '^MULTI_LOAD' "$OUT/load.txt" | head -n 1)"
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$ml"; }
-say "RESULT_MULTI instances=$N kill=$KILL concurrency=$CONNS duration_s=$(field duration_s) orders_per_s=$(field orders_per_s) p50_ms=$(field p50_ms) p99_ms=$(field p99_ms) loadavg_start=${la_before%% *} loadavg_end=${la_after%% *} checks_failed=$fails"
+say "RESULT_MULTI instances=$N kill=$KILL restart_postgres=$RESTART_PG concurrency=$CONNS duration_s=$(field duration_s) orders_per_s=$(field orders_per_s) p50_ms=$(field p50_ms) p99_ms=$(field p99_ms) loadavg_start=${la_before%% *} loadavg_end=${la_after%% *} checks_failed=$fails"
 if [ "$stock_rc" -ne 0 ] || [ "$run_rc" -ne 0 ] || [ "$fails" -gt 0 ]; then
   [ "$run_rc" -ne 0 ] && say "FAIL multi-invariants.sql stopped with an error (psql exit $run_rc)"
   say "RESULT FAIL ($fails failing checks)   output: ${OUT#"$ROOT"/}"

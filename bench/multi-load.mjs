@@ -16,11 +16,17 @@
 //                              the lease); its existingOrderId is recorded as accepted
 //   409 request-in-flight      the key is still claimed (by an instance that died mid-request): retried after
 //                              a pause until ordo.idempotency.in-flight-lease has passed and the key is free
+//   503 service-unavailable    the instance cannot reach its database (a PostgreSQL restart): the same request
+//                              again after its Retry-After (at most 1 s); counted as "503 seen", not as an error
 //   connection refused/reset,  the instance is gone: the same request (same key, same body) goes to the next
 //   socket hang up, timeout    instance; a refused instance is skipped for 2 s
+//   any other 5xx              counted as an error (the first few bodies are printed) and sent again after 200 ms
 //   anything else              counted as an error (the first few bodies are printed)
+// Downtime as the clients saw it: the longest stretch of the run in which no request got its final answer (201,
+// or a definite 409), and the first and last moment a request failed (503, other 5xx, connection error); a
+// per-second timeline of answers goes to timeline.tsv (second, final answers, 503s, other 5xx, connection errors).
 // Files in --out: orders.tsv (order id, externalId, how: created|replayed|duplicate), holds.tsv (hold id,
-// expiresAt), given-up.tsv (kind, key, externalId, last outcome), summary.json. Summary on stdout, ending with
+// expiresAt), timeline.tsv, given-up.tsv (kind, key, externalId, last outcome), summary.json. Summary on stdout, ending with
 // one machine line "MULTI_LOAD ...".
 // Latency is per request from its first attempt to its final answer (retries included), for accepted orders.
 import fs from 'node:fs';
@@ -88,8 +94,22 @@ function holdBody() {
 const stats = {
   ordersCreated: 0, ordersReplayed: 0, ordersDuplicate: 0, holdsCreated: 0, holdsReplayed: 0,
   shortage: 0, inFlight409: 0, netErrors: 0, retriedRequests: 0, givenUp: 0, errors: 0, byStatus: {},
-  errorSamples: [],
+  unavailable503: 0, serverErrors: 0, errorSamples: [],
 };
+// What the clients saw over time: final answers and failures per second of the run, the first and last failure.
+const timeline = new Map();
+let firstFailureMs = 0;
+let lastFailureMs = 0;
+const finalTimes = [];
+function note(what) {
+  const now = Date.now();
+  const sec = Math.floor(now / 1000);
+  const row = timeline.get(sec) || { final: 0, s503: 0, s5xx: 0, net: 0 };
+  row[what]++;
+  timeline.set(sec, row);
+  if (what === 'final') finalTimes.push(now);
+  else { if (!firstFailureMs) firstFailureMs = now; lastFailureMs = now; }
+}
 const latencies = [];
 let measuring = false;
 
@@ -148,6 +168,7 @@ async function one(kind, seq) {
     inst.sent++;
     const r = await post(inst, path, key, payload);
     if (r.net) {
+      note('net');
       stats.netErrors++;
       inst.netErrors++;
       // refused: nobody listens there (the killed instance); reset/hang-up/timeout: it died under the request
@@ -164,13 +185,24 @@ async function one(kind, seq) {
       await sleep(1000);
       continue;
     }
-    if (r.status >= 500 || r.status === 503) {
+    if (r.status === 503 && type === 'service-unavailable') {
+      note('s503');
+      stats.unavailable503++;
+      last = { inst, outcome: '503 service-unavailable' };
+      const after = Number(r.headers['retry-after']);
+      await sleep(Math.min(1000, after > 0 ? after * 1000 : 500));
+      continue;
+    }
+    if (r.status >= 500) {
+      note('s5xx');
       last = { inst, outcome: `${r.status}` };
       stats.errors++;
+      stats.serverErrors++;
       if (stats.errorSamples.length < 5) stats.errorSamples.push(`${r.status} ${r.body.slice(0, 300)}`);
       await sleep(200);
       continue;
     }
+    if (r.status === 201 || r.status === 409) note('final');
     const replayed = r.headers['idempotent-replayed'] === 'true';
     if (r.status === 201) {
       const b = parse(r.body);
@@ -227,12 +259,25 @@ async function main() {
   const accepted = stats.ordersCreated + stats.ordersReplayed + stats.ordersDuplicate;
   // Throughput over the issuing window (requests are only started before stopAt); drain time is reported apart.
   const perS = accepted / secs;
+  // the longest stretch without a final answer, from the start of the run to its last answer
+  let gapMs = 0;
+  let gapFrom = from;
+  let prev = from;
+  for (const t of finalTimes) {
+    if (t - prev > gapMs) { gapMs = t - prev; gapFrom = prev; }
+    prev = t;
+  }
+  const rows = [...timeline.entries()].sort((a, b) => a[0] - b[0]);
+  fs.writeFileSync(`${opts.out}/timeline.tsv`, rows.map(([sec, r]) =>
+    `${sec - Math.floor(from / 1000)}\t${r.final}\t${r.s503}\t${r.s5xx}\t${r.net}`).join('\n') + '\n');
   const summary = {
     label: opts.label, runId, instances: urls.length, concurrency, mode: opts.mode, duration_s: secs,
     drain_s: (to - lastIssue) / 1000, accepted, orders_per_s: perS, p50_ms: pct(latencies, 50),
     p90_ms: pct(latencies, 90), p99_ms: pct(latencies, 99), max_ms: latencies[latencies.length - 1] || 0,
     ...stats, perInstance: instances.map((x) => ({ url: x.url.href, sent: x.sent, ok: x.ok, netErrors: x.netErrors })),
-    from_ms: from, to_ms: to, client_cpu_s: cpuS,
+    from_ms: from, to_ms: to, client_cpu_s: cpuS, longest_gap_ms: gapMs, longest_gap_from_s: (gapFrom - from) / 1000,
+    first_failure_s: firstFailureMs ? (firstFailureMs - from) / 1000 : null,
+    last_failure_s: lastFailureMs ? (lastFailureMs - from) / 1000 : null,
   };
   fs.writeFileSync(`${opts.out}/summary.json`, JSON.stringify(summary, null, 2));
   const f = (x) => x.toFixed(1);
@@ -242,10 +287,12 @@ async function main() {
   console.log(`holds           ${stats.holdsCreated + stats.holdsReplayed} created (replayed ${stats.holdsReplayed}), ttl ${holdTtl} s`);
   console.log(`retries         ${stats.retriedRequests} requests retried; ${stats.netErrors} connection errors, ${stats.inFlight409} x 409 request-in-flight`);
   console.log(`refused         shortage ${stats.shortage}, other errors ${stats.errors}, given up ${stats.givenUp}   [by status: ${Object.entries(stats.byStatus).map(([k, v]) => `${k}: ${v}`).join(', ')}]`);
+  console.log(`failures        503 service-unavailable ${stats.unavailable503}, other 5xx ${stats.serverErrors}, connection errors ${stats.netErrors}${firstFailureMs ? `; first at ${f(summary.first_failure_s)} s, last at ${f(summary.last_failure_s)} s into the run` : ''}`);
+  console.log(`downtime        longest stretch without a final answer: ${(gapMs / 1000).toFixed(2)} s (from ${f(summary.longest_gap_from_s)} s into the run)`);
   for (const s of stats.errorSamples) console.log(`sample error    ${s}`);
   console.log(`client CPU      ${cpuS.toFixed(1)} s of CPU for ${((to - from) / 1000).toFixed(1)} s (${(100 * cpuS / ((to - from) / 1000)).toFixed(0)} % of one core: what this load generator takes from the service)`);
   console.log(`per instance    ${instances.map((x) => `${x.url.host} sent ${x.sent} ok ${x.ok} net-errors ${x.netErrors}`).join(' | ')}`);
-  console.log(`MULTI_LOAD instances=${urls.length} concurrency=${concurrency} mode=${opts.mode} duration_s=${secs.toFixed(2)} accepted=${accepted} orders_per_s=${f(perS)} p50_ms=${f(summary.p50_ms)} p99_ms=${f(summary.p99_ms)} holds=${stats.holdsCreated + stats.holdsReplayed} net_errors=${stats.netErrors} in_flight_409=${stats.inFlight409} errors=${stats.errors} given_up=${stats.givenUp} client_cpu_pct=${(100 * cpuS / ((to - from) / 1000)).toFixed(0)} run=${runId}`);
+  console.log(`MULTI_LOAD instances=${urls.length} concurrency=${concurrency} mode=${opts.mode} duration_s=${secs.toFixed(2)} accepted=${accepted} orders_per_s=${f(perS)} p50_ms=${f(summary.p50_ms)} p99_ms=${f(summary.p99_ms)} holds=${stats.holdsCreated + stats.holdsReplayed} net_errors=${stats.netErrors} in_flight_409=${stats.inFlight409} errors=${stats.errors} unavailable_503=${stats.unavailable503} server_errors=${stats.serverErrors} longest_gap_ms=${gapMs} given_up=${stats.givenUp} client_cpu_pct=${(100 * cpuS / ((to - from) / 1000)).toFixed(0)} run=${runId}`);
   for (const x of instances) x.agent.destroy();
 }
 process.on('SIGTERM', () => { stopAt = 0; });

@@ -30,9 +30,24 @@ public final class PgErrors {
                     || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
                 return true;
             }
+            if (isClosedConnectionCommand(t)) {
+                return true;
+            }
         }
         return false;
     }
+
+    /**
+     * The reactive client's answer to a statement sent on a connection that the server closed between two statements
+     * of one transaction (seen in the PostgreSQL-restart drill): a bare {@code NoStackTraceThrowable}, recognisable
+     * only by its message ({@code SocketConnectionBase}: "Connection is not active now, current status: CLOSED").
+     */
+    private static boolean isClosedConnectionCommand(Throwable t) {
+        return t instanceof io.vertx.core.impl.NoStackTraceThrowable && t.getMessage() != null
+                && t.getMessage().startsWith(CONNECTION_NOT_ACTIVE);
+    }
+
+    static final String CONNECTION_NOT_ACTIVE = "Connection is not active now";
 
     private static boolean isUnavailableState(String sqlState) {
         return sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
