@@ -98,9 +98,11 @@ BEGIN
     SELECT gen_random_uuid(), sku, p_location, 'SHIPMENT', -quantity, on_hand, 'shipment ' || p_shipment, p_actor
       FROM changed ORDER BY sku;
 
+    -- units still to ship: reserved ones, and backordered ones still waiting for stock
     RETURN jsonb_build_object('outcome', 'SHIPPED', 'createdAt', v_created,
         'openUnits', (SELECT coalesce(sum(quantity - shipped), 0) FROM allocations
-                       WHERE owner_id = p_order AND released_at IS NULL));
+                       WHERE owner_id = p_order AND released_at IS NULL)
+                     + (SELECT coalesce(sum(quantity), 0) FROM backorders WHERE owner_id = p_order));
 END
 $$;
 
@@ -168,6 +170,7 @@ CREATE OR REPLACE FUNCTION receive_return(p_return uuid, p_location text, p_line
 DECLARE
     v_refused jsonb;
     v_skus    text[];
+    v_waiting text[];
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM locations WHERE code = p_location) THEN
         RETURN jsonb_build_object('outcome', 'UNKNOWN_LOCATION');
@@ -198,14 +201,23 @@ BEGIN
     v_skus := ARRAY(SELECT sku FROM received_units(p_lines) WHERE restocked > 0 ORDER BY sku);
     IF cardinality(v_skus) > 0 THEN
         INSERT INTO stock (sku, location, on_hand) SELECT unnest(v_skus), p_location, 0 ON CONFLICT DO NOTHING;
-        PERFORM 1 FROM stock WHERE location = p_location AND sku = ANY (v_skus) ORDER BY sku, location FOR UPDATE;
-        WITH changed AS (UPDATE stock s SET on_hand = s.on_hand + w.restocked, updated_at = now()
+        -- restocked units go to waiting backorders first (issue 14): policy rows, then the stock rows (all rows of a
+        -- SKU with waiting backorders), in the global lock order
+        v_waiting := lock_for_freeing(v_skus);
+        PERFORM 1 FROM stock WHERE (location = p_location AND sku = ANY (v_skus)) OR sku = ANY (v_waiting)
+          ORDER BY sku, location FOR UPDATE;
+        WITH changed AS (UPDATE stock s SET on_hand = s.on_hand + w.restocked, updated_at = now(),
+                                            availability_changed = true
                            FROM received_units(p_lines) w
                           WHERE w.restocked > 0 AND s.sku = w.sku AND s.location = p_location
                       RETURNING s.sku, s.on_hand, w.restocked)
         INSERT INTO stock_movements (id, sku, location, kind, delta, on_hand_after, reason, actor)
         SELECT gen_random_uuid(), sku, p_location, 'RETURN', restocked, on_hand, 'return ' || p_return, p_actor
           FROM changed ORDER BY sku;
+        IF cardinality(v_waiting) > 0 THEN
+            PERFORM serve_backorders(v_waiting);
+            PERFORM note_stock_levels(v_waiting, NULL, true);
+        END IF;
         PERFORM note_stock_levels(v_skus, array_fill(p_location, ARRAY[cardinality(v_skus)]), false);
     END IF;
     RETURN jsonb_build_object('outcome', 'RECEIVED');

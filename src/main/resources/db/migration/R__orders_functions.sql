@@ -9,8 +9,10 @@
 -- order JSON is made here, from its parts: order_json passes them from the tables, place_order from the request it is
 -- placing (no read back on the intake path), and the service decodes its OrderView from this document, so the REST
 -- view and the event payload cannot differ.
--- p_lines: [{sku, quantity, unitPrice}] in line order (line n is the n-th element); p_allocs: [{line, location,
--- quantity}] (units still reserved) in line, then reservation (location priority) order. Money is rounded to the
+-- p_lines: [{sku, quantity, unitPrice, backordered?, expectedAt?}] in line order (line n is the n-th element;
+-- backordered: units waiting for stock, 0 when absent; expectedAt: a pre-order line's release date as text);
+-- p_allocs: [{line, location, quantity}] (units still reserved) in line, then reservation (location priority) order.
+-- The order is `backordered` while any line waits. Money is rounded to the
 -- currency's minor units, p_digits (decided by the service, see io.ordo.order.Money, and kept on the order row).
 CREATE OR REPLACE FUNCTION order_document(p_id uuid, p_number bigint, p_channel text, p_external_id text,
                                           p_status text, p_currency text, p_digits integer, p_customer jsonb,
@@ -29,9 +31,12 @@ BEGIN
                                                                                    'quantity', (a ->> 'quantity')::int)
                                                                 ORDER BY a_ord), '[]')
                                         FROM jsonb_array_elements(p_allocs) WITH ORDINALITY AS x(a, a_ord)
-                                       WHERE (a ->> 'line')::int = ord))
+                                       WHERE (a ->> 'line')::int = ord),
+                      'backordered', coalesce((l ->> 'backordered')::int, 0),
+                      'expectedAt', l ->> 'expectedAt')
                       ORDER BY ord), '[]')
                     FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(l, ord)),
+        'backordered', EXISTS (SELECT 1 FROM jsonb_array_elements(p_lines) l WHERE (l ->> 'backordered')::int > 0),
         'total', round(p_total, p_digits)::text,
         'holdId', p_hold, 'version', p_version,
         'createdAt', to_char(p_created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -47,9 +52,11 @@ BEGIN
     RETURN (
     SELECT order_document(o.id, o.number, o.channel, o.external_id, o.status, o.currency, o.currency_digits,
         o.customer, o.shipping_address,
-        (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity, 'unitPrice', l.unit_price)
+        (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity, 'unitPrice', l.unit_price,
+                                                      'backordered', b.quantity, 'expectedAt', utc_text(l.expected_at))
                                    ORDER BY l.line_no), '[]')
-           FROM order_lines l WHERE l.order_id = o.id),
+           FROM order_lines l LEFT JOIN backorders b ON b.owner_id = o.id AND b.line_no = l.line_no
+          WHERE l.order_id = o.id),
         (SELECT coalesce(jsonb_agg(jsonb_build_object('line', a.line_no, 'location', a.location,
                                                       'quantity', a.quantity - a.shipped)
                                    ORDER BY a.line_no, loc.priority, a.location), '[]')
@@ -87,17 +94,25 @@ $$;
 -- function already holds (the request, the number, the timestamps and the allocations it just made) instead of
 -- reading the order back with order_json, which would cost three more index scans and a join per order inside the
 -- placing transaction. It is the same JSON (OrderEventsTest compares the two).
-CREATE OR REPLACE FUNCTION place_order(o jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+-- Policies and assortment (issue 14): p_promisable are the batch's SKUs whose policy promises beyond the shelf
+-- (locked by place_orders); a shortage of only such SKUs, within their limits, is accepted with the missing units
+-- backordered. p_assorted: some channel has an assortment (else no per-order lookup); the order reserves only from
+-- its channel's locations.
+CREATE OR REPLACE FUNCTION place_order(o jsonb, p_promisable text[], p_assorted boolean) RETURNS jsonb
+    LANGUAGE plpgsql AS $$
 DECLARE
-    v_id       uuid := (o ->> 'id')::uuid;
-    v_hold_id  uuid := (o ->> 'holdId')::uuid;
-    v_hold     holds%ROWTYPE;
-    v_short    jsonb;
-    v_existing uuid;
-    v_number   bigint;
-    v_created  timestamptz;
-    v_allocs   jsonb;
-    v_document jsonb;
+    v_id        uuid := (o ->> 'id')::uuid;
+    v_hold_id   uuid := (o ->> 'holdId')::uuid;
+    v_hold      holds%ROWTYPE;
+    v_short     jsonb;
+    v_existing  uuid;
+    v_number    bigint;
+    v_created   timestamptz;
+    v_allocs    jsonb;
+    v_document  jsonb;
+    v_lines     jsonb := o -> 'lines';
+    v_assort    text[];
+    v_backorder boolean := false;
 BEGIN
     IF (o ->> 'resume')::boolean IS TRUE THEN  -- never on the hot path: only a retry that took a key over
         IF EXISTS (SELECT 1 FROM orders WHERE id = v_id) THEN
@@ -108,9 +123,16 @@ BEGIN
         RETURN jsonb_build_object('outcome', 'UNKNOWN_CHANNEL');
     END IF;
     IF v_hold_id IS NULL THEN
-        v_short := stock_shortages(o -> 'lines');
+        IF p_assorted THEN
+            v_assort := channel_assortment(o ->> 'channel');
+        END IF;
+        v_short := stock_shortages(v_lines, v_assort);
         IF v_short IS NOT NULL THEN
-            RETURN jsonb_build_object('outcome', 'SHORTAGE', 'shortages', v_short);
+            v_short := unpromisable_shortages(v_short, p_promisable);
+            IF v_short IS NOT NULL THEN
+                RETURN jsonb_build_object('outcome', 'SHORTAGE', 'shortages', v_short);
+            END IF;
+            v_backorder := true;
         END IF;
     ELSE
         SELECT * INTO v_hold FROM holds WHERE id = v_hold_id;
@@ -146,20 +168,30 @@ BEGIN
       FROM jsonb_array_elements(o -> 'lines') WITH ORDINALITY AS t(l, ord);
 
     IF v_hold_id IS NULL THEN
-        v_allocs := allocate_lines(v_id, 'ORDER', o -> 'lines');
+        v_allocs := allocate_lines(v_id, 'ORDER', v_lines, v_assort, o ->> 'channel', v_backorder);
     ELSE
         UPDATE allocations a SET owner_id = v_id, owner_kind = 'ORDER', line_no = ol.line_no
           FROM order_lines ol
          WHERE a.owner_id = v_hold_id AND a.released_at IS NULL AND ol.order_id = v_id AND ol.sku = a.sku;
+        -- the hold's backorders become the order's, keeping their place in the queue
+        WITH moved AS (DELETE FROM backorders WHERE owner_id = v_hold_id RETURNING sku, channel, quantity, position)
+        INSERT INTO backorders (owner_id, owner_kind, line_no, sku, channel, quantity, position)
+        SELECT v_id, 'ORDER', ol.line_no, m.sku, min(m.channel), sum(m.quantity), min(m.position)
+          FROM moved m JOIN order_lines ol ON ol.order_id = v_id AND ol.sku = m.sku
+         GROUP BY ol.line_no, m.sku;
+        v_backorder := FOUND;
         UPDATE holds SET status = 'CONVERTED', order_id = v_id, updated_at = now() WHERE id = v_hold_id;
         SELECT coalesce(jsonb_agg(jsonb_build_object('line', a.line_no, 'sku', a.sku, 'location', a.location,
                                                      'quantity', a.quantity) ORDER BY a.line_no, loc.priority, a.location), '[]')
           INTO v_allocs FROM allocations a JOIN locations loc ON loc.code = a.location WHERE a.owner_id = v_id;
     END IF;
 
+    IF v_backorder THEN
+        v_lines := backordered_lines(v_id, 'ORDER', v_lines);
+    END IF;
     -- a new order: status ACCEPTED, version 1, updatedAt = createdAt, nothing shipped or returned
     v_document := order_document(v_id, v_number, o ->> 'channel', o ->> 'externalId', 'ACCEPTED', o ->> 'currency',
-                                 (o ->> 'currencyDigits')::int, o -> 'customer', o -> 'shippingAddress', o -> 'lines',
+                                 (o ->> 'currencyDigits')::int, o -> 'customer', o -> 'shippingAddress', v_lines,
                                  v_allocs, (o ->> 'total')::numeric, v_hold_id, 1, v_created, v_created,
                                  '[]'::jsonb, '[]'::jsonb);
     PERFORM append_order_event(v_id, 1, 'order.created', 'ACCEPTED',
@@ -177,18 +209,25 @@ $$;
 -- document in every answer cost a quadratic ~15 % of the batch's time at 32 orders.
 CREATE OR REPLACE FUNCTION place_orders(p_orders jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-    o       jsonb;
-    results jsonb[] := '{}';
-    v_skus  text[];
+    o            jsonb;
+    results      jsonb[] := '{}';
+    v_skus       text[];
+    v_promisable text[];
+    v_assorted   boolean;
 BEGIN
     PERFORM 1 FROM holds
       WHERE id IN (SELECT (x ->> 'holdId')::uuid FROM jsonb_array_elements(p_orders) x WHERE x ->> 'holdId' IS NOT NULL)
       ORDER BY id FOR UPDATE;
     v_skus := ARRAY(SELECT DISTINCT l ->> 'sku' FROM jsonb_array_elements(p_orders) x,
                          jsonb_array_elements(x -> 'lines') l WHERE x ->> 'holdId' IS NULL);
+    -- the policy rows of every SKU of the batch, the holds' too (a conversion moves the hold's backorders, which
+    -- serving would otherwise change under it), then the stock rows
+    v_promisable := lock_sku_policies(ARRAY(SELECT DISTINCT l ->> 'sku' FROM jsonb_array_elements(p_orders) x,
+                                                  jsonb_array_elements(x -> 'lines') l));
     PERFORM lock_stock(v_skus);
+    v_assorted := EXISTS (SELECT 1 FROM channel_locations);
     FOR o IN SELECT value FROM jsonb_array_elements(p_orders) LOOP
-        results := results || place_order(o);
+        results := results || place_order(o, v_promisable, v_assorted);
     END LOOP;
     PERFORM note_stock_levels(v_skus, NULL, true);
     RETURN to_jsonb(results);

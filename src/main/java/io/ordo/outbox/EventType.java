@@ -19,8 +19,12 @@ public enum EventType {
     ORDER_RETURN_RECEIVED("order.return_received", "Returned units were received (and restocked or not)"),
     ORDER_REFUNDED("order.refunded", "A return was refunded"),
     ORDER_REJECTED("order.rejected", "An order from AMQP intake was refused for lack of stock"),
+    ORDER_BACKORDER_ALLOCATED("order.backorder_allocated",
+            "Units that became free were given to an order's backorders (first come, first served)"),
     HOLD_EXPIRED("hold.expired", "A hold expired and its stock was released"),
-    STOCK_LOW("stock.low", "A SKU's available quantity at a location fell to its low-stock threshold");
+    STOCK_LOW("stock.low", "A SKU's available quantity at a location fell to its low-stock threshold"),
+    STOCK_CHANGED("stock.changed",
+            "A SKU's availability or policy changed (coalesced: at most one per SKU per ordo.availability.coalesce)");
 
     private final String wire;
     private final String description;
