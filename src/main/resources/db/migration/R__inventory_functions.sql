@@ -61,7 +61,8 @@ $$;
 -- Of the shortages of one order or hold, those that its SKUs' policies cannot promise: a SKU in p_promisable
 -- (BACKORDER, PREORDER, locked by the caller) takes its missing units as backorders while its limit allows
 -- (backordered + missing <= limit, or no limit). Returns NULL when every shortage can be backordered, else every
--- shortage, each promisable one with its `backorderable` (units that could still be backordered now).
+-- shortage, each promisable one with its policy and `backorderable` (units that could still be backordered now, null
+-- when unlimited).
 CREATE OR REPLACE FUNCTION unpromisable_shortages(p_shortages jsonb, p_promisable text[]) RETURNS jsonb
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -69,7 +70,7 @@ DECLARE
     v_refused boolean;
 BEGIN
     SELECT jsonb_agg(CASE WHEN p.sku IS NULL THEN x
-                          ELSE x || jsonb_build_object('backorderable',
+                          ELSE x || jsonb_build_object('inventoryPolicy', p.inventory_policy, 'backorderable',
                                   CASE WHEN p.backorder_limit IS NULL THEN NULL
                                        ELSE greatest(p.backorder_limit - p.backordered, 0) END) END
                      ORDER BY x ->> 'sku'),

@@ -12,7 +12,7 @@ public final class PgErrors {
 
     /**
      * True when the failure says the database cannot be reached or is going away (the request itself may be fine):
-     * refused or timed-out connects, a connection closed under a query, and PostgreSQL's own "come back later" codes
+     * refused or timed-out connects, a connection closed or reset under a query, and PostgreSQL's own "come back later" codes
      * (class 08 connection exception, 57P01-57P03 shutdown / starting up, 53300 too many connections).
      */
     public static boolean isUnavailable(Throwable failure) {
@@ -23,7 +23,9 @@ public final class PgErrors {
             if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && isUnavailableState(sql.getSQLState())) {
                 return true;
             }
-            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+            // SocketException: the connection reset under a query (PostgreSQL's fast shutdown, seen in the restart
+            // drill); ConnectException and NoRouteToHostException are SocketExceptions too
+            if (t instanceof java.net.SocketException
                     || t instanceof java.net.UnknownHostException
                     || t instanceof io.netty.channel.ConnectTimeoutException
                     || t instanceof io.vertx.sqlclient.ClosedConnectionException

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.ordo.common.InvalidRequest;
 import io.ordo.common.ResourceNotFound;
 import io.ordo.common.idempotency.Claim;
+import io.ordo.inventory.BackorderAnnouncer;
 import io.ordo.order.Money;
 import io.ordo.order.OrderRepository;
 import io.ordo.order.ReturnStatus;
@@ -30,10 +31,12 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class ReturnService {
     private final OrderRepository orders;
     private final FulfillmentRepository fulfillment;
+    private final BackorderAnnouncer backorders;
 
-    public ReturnService(OrderRepository orders, FulfillmentRepository fulfillment) {
+    public ReturnService(OrderRepository orders, FulfillmentRepository fulfillment, BackorderAnnouncer backorders) {
         this.orders = orders;
         this.fulfillment = fulfillment;
+        this.backorders = backorders;
     }
 
     /**
@@ -90,7 +93,7 @@ public class ReturnService {
                     detail.put("lines", request.lines().stream().map(l -> new JsonObject().put("sku", l.sku())
                             .put("quantity", l.quantity()).put("restock", l.restocks()).getMap()).toList());
                     return new OrderRepository.Event(EventType.ORDER_RETURN_RECEIVED, detail);
-                }));
+                })).invoke(backorders::kick); // restocked units may have gone to waiting backorders
     }
 
     /** Refunds a return; an earlier attempt of this request that committed (see {@link Claim}) is not repeated. */

@@ -19,11 +19,14 @@ public class HoldExpirySweeper {
     private static final Logger LOG = Logger.getLogger(HoldExpirySweeper.class);
 
     private final HoldRepository holds;
+    private final BackorderAnnouncer backorders;
     private final int batchSize;
     private final Counter expired;
 
-    public HoldExpirySweeper(HoldRepository holds, HoldsConfig config, MeterRegistry registry) {
+    public HoldExpirySweeper(HoldRepository holds, HoldsConfig config, MeterRegistry registry,
+            BackorderAnnouncer backorders) {
         this.holds = holds;
+        this.backorders = backorders;
         this.batchSize = config.sweepBatchSize();
         this.expired = Counter.builder("ordo.holds.expired").description("Holds expired by the sweeper")
                 .register(registry);
@@ -39,6 +42,9 @@ public class HoldExpirySweeper {
     public Uni<Integer> sweepOnce() {
         return holds.expireDue(batchSize).chain(count -> {
             expired.increment(count);
+            if (count > 0) {
+                backorders.kick(); // released units may have gone to waiting backorders
+            }
             return count < batchSize ? Uni.createFrom().item(count) : sweepOnce().map(more -> count + more);
         });
     }

@@ -24,8 +24,12 @@ public class HoldRepository {
     private static final String CREATE = "SELECT create_hold($1, $2, $3::jsonb, $4, $5)";
     private static final String BY_ID = """
             SELECT h.id, h.channel, h.status, h.expires_at, h.created_at, h.order_id,
-                   (SELECT jsonb_agg(jsonb_build_object('line', l.line_no, 'sku', l.sku, 'quantity', l.quantity)
-                                     ORDER BY l.line_no) FROM hold_lines l WHERE l.hold_id = h.id) AS lines,
+                   (SELECT jsonb_agg(jsonb_build_object('line', l.line_no, 'sku', l.sku, 'quantity', l.quantity,
+                                                        'backordered', coalesce(b.quantity, 0),
+                                                        'expectedAt', utc_text(l.expected_at))
+                                     ORDER BY l.line_no)
+                      FROM hold_lines l LEFT JOIN backorders b ON b.owner_id = h.id AND b.line_no = l.line_no
+                     WHERE l.hold_id = h.id) AS lines,
                    (SELECT jsonb_agg(jsonb_build_object('line', a.line_no, 'location', a.location,
                                                         'quantity', a.quantity)
                                      ORDER BY a.line_no, loc.priority, a.location)
@@ -55,7 +59,8 @@ public class HoldRepository {
     private static HoldCreation creation(JsonObject result) {
         return switch (result.getString("outcome")) {
             case "ACCEPTED" -> new HoldCreation.Accepted(OffsetDateTime.parse(result.getString("createdAt")).toInstant(),
-                    AllocationView.byLine(result.getJsonArray("allocations")));
+                    AllocationView.byLine(result.getJsonArray("allocations")),
+                    HoldView.Line.Waiting.byLine(result.getJsonArray("lines")));
             case "EXISTS" -> new HoldCreation.Exists();
             case "SHORTAGE" -> new HoldCreation.OutOfStock(Shortage.fromJson(result.getJsonArray("shortages")));
             case "UNKNOWN_CHANNEL" -> new HoldCreation.UnknownChannel();
@@ -99,8 +104,10 @@ public class HoldRepository {
         List<HoldView.Line> lineViews = new ArrayList<>();
         for (int i = 0; lines != null && i < lines.size(); i++) {
             JsonObject line = lines.getJsonObject(i);
+            String expectedAt = line.getString("expectedAt");
             lineViews.add(new HoldView.Line(line.getString("sku"), line.getInteger("quantity"),
-                    allocated.getOrDefault(line.getInteger("line"), List.of())));
+                    allocated.getOrDefault(line.getInteger("line"), List.of()), line.getInteger("backordered", 0),
+                    expectedAt == null ? null : Instant.parse(expectedAt)));
         }
         return new HoldView(row.getUUID("id"), row.getString("channel"), HoldStatus.valueOf(row.getString("status")),
                 row.getOffsetDateTime("expires_at").toInstant(), row.getOffsetDateTime("created_at").toInstant(),

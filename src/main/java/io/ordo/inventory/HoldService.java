@@ -22,11 +22,13 @@ public class HoldService {
     private final HoldRepository holds;
     private final HoldsConfig config;
     private final Clock clock;
+    private final BackorderAnnouncer backorders;
 
-    public HoldService(HoldRepository holds, HoldsConfig config, Clock clock) {
+    public HoldService(HoldRepository holds, HoldsConfig config, Clock clock, BackorderAnnouncer backorders) {
         this.holds = holds;
         this.config = config;
         this.clock = clock;
+        this.backorders = backorders;
     }
 
     /**
@@ -78,13 +80,13 @@ public class HoldService {
 
     /** Releases an ACTIVE hold; releasing one that already gave its stock back is a no-op, a converted one a 409. */
     public Uni<Void> release(UUID id, Caller caller) {
-        return holds.release(id, caller::maySee).map(previous -> {
+        return holds.release(id, caller::maySee).<Void> map(previous -> {
             HoldStatus status = previous.orElseThrow(() -> new ResourceNotFound("Hold", id.toString()));
             if (status == HoldStatus.CONVERTED) {
                 throw new HoldNotUsable("The hold became an order; cancel the order instead", status.name());
             }
             return null;
-        });
+        }).invoke(backorders::kick);
     }
 
     private static HoldView view(UUID id, String channel, PlaceHold request, Instant expiresAt,
@@ -92,8 +94,10 @@ public class HoldService {
         List<HoldView.Line> lines = new ArrayList<>();
         for (int i = 0; i < request.lines().size(); i++) {
             PlaceHold.Line line = request.lines().get(i);
+            HoldView.Line.Waiting waiting = accepted.waiting().getOrDefault(i + 1, HoldView.Line.Waiting.NONE);
             lines.add(new HoldView.Line(line.sku(), line.quantity(),
-                    accepted.allocations().getOrDefault(i + 1, List.of())));
+                    accepted.allocations().getOrDefault(i + 1, List.of()), waiting.backordered(),
+                    waiting.expectedAt()));
         }
         return new HoldView(id, channel, HoldStatus.ACTIVE, expiresAt, accepted.createdAt(), null, lines);
     }

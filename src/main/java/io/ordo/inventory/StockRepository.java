@@ -1,6 +1,8 @@
 package io.ordo.inventory;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -8,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -19,29 +22,15 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class StockRepository {
-    private static final String ADJUST = """
-            WITH changed AS (
-                UPDATE stock SET on_hand = on_hand + $3, updated_at = now()
-                 WHERE sku = $1 AND location = $2 AND on_hand + $3 >= reserved AND on_hand + $3 <= $7
-             RETURNING on_hand, reserved)
-            INSERT INTO stock_movements (id, sku, location, kind, delta, on_hand_after, reserved_after, reason, actor)
-            SELECT $4, $1, $2, 'ADJUSTMENT', $3, changed.on_hand, changed.reserved, $5, $6 FROM changed
-            RETURNING on_hand_after, reserved_after, created_at""";
+    /**
+     * A count or an adjustment, in one call of {@code change_stock} (R__inventory_functions.sql): the row changed under
+     * the global lock order, units that a rise makes free given to waiting backorders first, the ledger written and
+     * low stock checked, in one transaction.
+     */
+    private static final String CHANGE = "SELECT change_stock($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     private static final String ADJUSTMENT = """
             SELECT sku, location, delta, reason, on_hand_after, coalesce(reserved_after, 0), created_at
               FROM stock_movements WHERE id = $1 AND kind = 'ADJUSTMENT'""";
-    private static final String ENSURE_ROW = """
-            INSERT INTO stock (sku, location, on_hand) VALUES ($1, $2, 0) ON CONFLICT (sku, location) DO NOTHING""";
-    private static final String LOCK_ROW = """
-            SELECT on_hand, reserved FROM stock WHERE sku = $1 AND location = $2 FOR UPDATE""";
-    private static final String SET_ON_HAND = """
-            UPDATE stock SET on_hand = $3, low_stock_threshold = coalesce($4, low_stock_threshold), updated_at = now()
-             WHERE sku = $1 AND location = $2""";
-    /** Announces a fall to the low-stock threshold (stock.low), or clears the flag after a rise. */
-    private static final String NOTE_LEVEL = "SELECT note_stock_levels(ARRAY[$1::text], ARRAY[$2::text], $3)";
-    private static final String RECORD_COUNT = """
-            INSERT INTO stock_movements (id, sku, location, kind, delta, on_hand_after, reason, actor)
-            VALUES ($1, $2, $3, 'COUNT', $4, $5, NULL, $6) RETURNING created_at""";
     private static final String LEVEL = "SELECT on_hand, reserved FROM stock WHERE sku = $1 AND location = $2";
     private static final String LOCATION_EXISTS = "SELECT 1 FROM locations WHERE code = $1";
     private static final String BY_SKU = """
@@ -57,16 +46,9 @@ public class StockRepository {
     /** Adds {@code delta} to onHand if the result stays within [reserved, max]; empty when refused or absent. */
     public Uni<Optional<StockLevelView>> adjust(UUID id, String sku, String location, int delta, String reason,
             String actor) {
-        return pool.withTransaction(tx -> tx.preparedQuery(ADJUST)
-                .execute(Tuple.tuple(List.of(sku, location, delta, id, reason, actor, StockLimits.MAX_ON_HAND)))
-                .call(rows -> rows.size() == 0 ? Uni.createFrom().voidItem()
-                        : tx.preparedQuery(NOTE_LEVEL).execute(Tuple.of(sku, location, delta < 0)))
-                .map(rows -> first(rows).map(row -> {
-                    int onHand = row.getInteger(0);
-                    int reserved = row.getInteger(1);
-                    return new StockLevelView(id, sku, location, MovementKind.ADJUSTMENT, delta, reason, onHand,
-                            reserved, Math.max(0, onHand - reserved), row.getOffsetDateTime(2).toInstant());
-                })));
+        return change(id, MovementKind.ADJUSTMENT, sku, location, delta, null, reason, actor).map(answer ->
+                "DONE".equals(answer.getString("outcome")) ? Optional.of(level(id, sku, location,
+                        MovementKind.ADJUSTMENT, reason, answer)) : Optional.empty());
     }
 
     /**
@@ -77,24 +59,28 @@ public class StockRepository {
     public Uni<StockLevelView> setOnHand(String sku, String location, int onHand, Integer lowStockThreshold,
             String actor) {
         UUID id = UUID.randomUUID();
-        return pool.withTransaction(tx -> tx.preparedQuery(ENSURE_ROW).execute(Tuple.of(sku, location))
-                .chain(() -> tx.preparedQuery(LOCK_ROW).execute(Tuple.of(sku, location)))
-                .map(rows -> rows.iterator().next())
-                .chain(current -> {
-                    int previous = current.getInteger(0);
-                    int reserved = current.getInteger(1);
-                    if (onHand < reserved) {
-                        return Uni.createFrom().failure(
-                                new StockLevelRefused(sku, location, onHand, previous, reserved));
-                    }
-                    return tx.preparedQuery(SET_ON_HAND).execute(Tuple.of(sku, location, onHand, lowStockThreshold))
-                            .chain(() -> tx.preparedQuery(NOTE_LEVEL).execute(Tuple.of(sku, location, true)))
-                            .chain(() -> tx.preparedQuery(RECORD_COUNT)
-                                    .execute(Tuple.of(id, sku, location, onHand - previous, onHand, actor)))
-                            .map(rows -> new StockLevelView(id, sku, location, MovementKind.COUNT, onHand - previous,
-                                    null, onHand, reserved, onHand - reserved,
-                                    rows.iterator().next().getOffsetDateTime(0).toInstant()));
-                }));
+        return change(id, MovementKind.COUNT, sku, location, onHand, lowStockThreshold, null, actor).map(answer -> {
+            if (!"DONE".equals(answer.getString("outcome"))) {
+                throw new StockLevelRefused(sku, location, onHand, answer.getInteger("onHand"),
+                        answer.getInteger("reserved"));
+            }
+            return level(id, sku, location, MovementKind.COUNT, null, answer);
+        });
+    }
+
+    private Uni<JsonObject> change(UUID id, MovementKind kind, String sku, String location, int quantity,
+            Integer threshold, String reason, String actor) {
+        return pool.preparedQuery(CHANGE).execute(Tuple.tuple(Arrays.asList(id, kind.name(), sku, location, quantity,
+                        threshold, reason, actor, StockLimits.MAX_ON_HAND)))
+                .map(rows -> (JsonObject) rows.iterator().next().getJson(0));
+    }
+
+    private static StockLevelView level(UUID id, String sku, String location, MovementKind kind, String reason,
+            JsonObject answer) {
+        int onHand = answer.getInteger("onHand");
+        int reserved = answer.getInteger("reserved");
+        return new StockLevelView(id, sku, location, kind, answer.getInteger("delta"), reason, onHand, reserved,
+                Math.max(0, onHand - reserved), OffsetDateTime.parse(answer.getString("createdAt")).toInstant());
     }
 
     /** The adjustment recorded under {@code id}, as its answer said it, if there is one. */

@@ -16,15 +16,18 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class StockService {
     private final StockRepository stock;
+    private final BackorderAnnouncer backorders;
 
-    public StockService(StockRepository stock) {
+    public StockService(StockRepository stock, BackorderAnnouncer backorders) {
         this.stock = stock;
+        this.backorders = backorders;
     }
 
     public Uni<StockLevelView> count(String sku, String location, SetStock request, Caller caller) {
         return stock.setOnHand(sku, location, request.onHand(), request.lowStockThreshold(), caller.subject())
                 .onFailure(PgErrors::isForeignKeyViolation)
-                .transform(e -> new ResourceNotFound("Location", location));
+                .transform(e -> new ResourceNotFound("Location", location))
+                .invoke(backorders::kick); // units it added may have gone to waiting backorders
     }
 
     /**
@@ -42,7 +45,8 @@ public class StockService {
         return earlier.chain(found -> found.isPresent() ? Uni.createFrom().item(found)
                 : stock.adjust(id, sku, location, request.delta(), request.reason().strip(), caller.subject()))
                 .chain(done -> done.map(level -> Uni.createFrom().item(level))
-                        .orElseGet(() -> explainRefusal(sku, location, request.delta())));
+                        .orElseGet(() -> explainRefusal(sku, location, request.delta())))
+                .invoke(backorders::kick);
     }
 
     public Uni<StockView> bySku(String sku) {

@@ -260,8 +260,10 @@ public class OrderRepository {
                 JsonObject a = allocations.getJsonObject(k);
                 allocationViews.add(new AllocationView(a.getString("location"), a.getInteger("quantity")));
             }
+            String expectedAt = line.getString("expectedAt");
             lineViews.add(new OrderLineView(line.getString("sku"), line.getInteger("quantity"),
-                    line.getString("unitPrice"), allocationViews));
+                    line.getString("unitPrice"), allocationViews, line.getInteger("backordered", 0),
+                    expectedAt == null ? null : Instant.parse(expectedAt)));
         }
         JsonObject c = doc.getJsonObject("customer");
         JsonObject a = doc.getJsonObject("shippingAddress");
@@ -271,7 +273,7 @@ public class OrderRepository {
                 new Customer(c.getString("email"), c.getString("name"), c.getString("phone")),
                 new ShippingAddress(a.getString("line1"), a.getString("line2"), a.getString("city"),
                         a.getString("region"), a.getString("postalCode"), a.getString("country")),
-                lineViews, doc.getString("total"), holdId == null ? null : UUID.fromString(holdId),
+                lineViews, doc.getBoolean("backordered", false), doc.getString("total"), holdId == null ? null : UUID.fromString(holdId),
                 doc.getInteger("version"), Instant.parse(doc.getString("createdAt")),
                 Instant.parse(doc.getString("updatedAt")), list(doc.getJsonArray("shipments"), SHIPMENTS),
                 list(doc.getJsonArray("returns"), RETURNS));

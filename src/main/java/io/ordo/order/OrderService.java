@@ -7,6 +7,7 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.ordo.common.ResourceNotFound;
+import io.ordo.inventory.BackorderAnnouncer;
 import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
 import io.smallrye.mutiny.Uni;
@@ -18,9 +19,11 @@ public class OrderService {
     public static final int MAX_PAGE = 200;
 
     private final OrderRepository orders;
+    private final BackorderAnnouncer backorders;
 
-    public OrderService(OrderRepository orders) {
+    public OrderService(OrderRepository orders, BackorderAnnouncer backorders) {
         this.orders = orders;
+        this.backorders = backorders;
     }
 
     public Uni<OrderView> get(UUID id, Caller caller) {
@@ -51,7 +54,8 @@ public class OrderService {
 
     /** Cancels before anything shipped, releasing every reservation. */
     public Uni<OrderView> cancel(UUID id, String reason, Integer expectedVersion, Caller caller) {
-        return change(id, expectedVersion, caller, order -> order.cancel(reason));
+        return change(id, expectedVersion, caller, order -> order.cancel(reason))
+                .invoke(backorders::kick); // its units may have gone to other orders' backorders
     }
 
     /** ACCEPTED → PROCESSING and SHIPPED → DELIVERED, the moves a caller may make by naming the status. */

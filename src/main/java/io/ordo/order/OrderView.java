@@ -26,6 +26,7 @@ public record OrderView(
         Customer customer,
         ShippingAddress shippingAddress,
         List<OrderLineView> lines,
+        @Schema(description = "True while any line has units waiting for stock") boolean backordered,
         @Schema(examples = "39.80") String total,
         UUID holdId,
         @Schema(examples = "1", description = "Also the ETag; send it as If-Match to change the order safely") int version,

@@ -26,6 +26,8 @@ class PgErrorsTest {
         assertTrue(PgErrors.isUnavailable(new PgException("the database system is shutting down", "FATAL", "57P03", null)));
         assertTrue(PgErrors.isUnavailable(ClosedConnectionException.INSTANCE));
         assertTrue(PgErrors.isUnavailable(new java.net.ConnectException("Connection refused")));
+        // the socket reset under a query by PostgreSQL's fast shutdown (a 500 in the three-instance restart drill)
+        assertTrue(PgErrors.isUnavailable(new java.net.SocketException("Connection reset")));
     }
 
     @Test

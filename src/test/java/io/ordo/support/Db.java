@@ -94,10 +94,51 @@ public final class Db {
         assertEquals(List.of(), mismatches, "reserved must equal the open allocations");
     }
 
-    /** Both stock invariants of DESIGN.md. */
+    /**
+     * Available to promise (issue 14): each SKU's backordered counter is the sum of its waiting backorders; every line
+     * of a live order or an active hold has exactly its quantity in (unreleased) allocations plus waiting backorders,
+     * and a line of anything else none waiting (no unit given twice, none lost); and no unit is available at a
+     * location that a waiting backorder could be served from (units that become free serve the queue first).
+     */
+    public static void assertBackorderInvariants() {
+        assertEquals(List.of(), strings("""
+                SELECT coalesce(p.sku, b.sku) || ' counter ' || coalesce(p.backordered, 0) || ' waiting ' || coalesce(b.units, 0)
+                  FROM sku_policies p
+                  FULL JOIN (SELECT sku, sum(quantity) AS units FROM backorders GROUP BY sku) b ON b.sku = p.sku
+                 WHERE coalesce(p.backordered, 0) <> coalesce(b.units, 0)
+                """), "sku_policies.backordered must equal the waiting backorder units");
+        assertEquals(List.of(), strings("""
+                SELECT x.kind || ' ' || x.owner || ' line ' || x.line_no || ': quantity ' || x.quantity || ', allocated '
+                       || x.allocated || ', waiting ' || x.waiting
+                  FROM (SELECT 'order' AS kind, o.id AS owner, l.line_no, l.quantity, o.status NOT IN ('CANCELLED') AS live,
+                               (SELECT coalesce(sum(a.quantity), 0) FROM allocations a
+                                 WHERE a.owner_id = o.id AND a.line_no = l.line_no AND a.released_at IS NULL) AS allocated,
+                               (SELECT coalesce(sum(b.quantity), 0) FROM backorders b
+                                 WHERE b.owner_id = o.id AND b.line_no = l.line_no) AS waiting
+                          FROM orders o JOIN order_lines l ON l.order_id = o.id
+                        UNION ALL
+                        SELECT 'hold', h.id, l.line_no, l.quantity, h.status = 'ACTIVE',
+                               (SELECT coalesce(sum(a.quantity), 0) FROM allocations a
+                                 WHERE a.owner_id = h.id AND a.line_no = l.line_no AND a.released_at IS NULL),
+                               (SELECT coalesce(sum(b.quantity), 0) FROM backorders b
+                                 WHERE b.owner_id = h.id AND b.line_no = l.line_no)
+                          FROM holds h JOIN hold_lines l ON l.hold_id = h.id WHERE h.status <> 'CONVERTED') x
+                 WHERE (x.live AND x.allocated + x.waiting <> x.quantity) OR (NOT x.live AND x.waiting > 0)
+                """), "every line: allocated + waiting = quantity while live, nothing waiting after");
+        assertEquals(List.of(), strings("""
+                SELECT b.owner_id || ' waits for ' || b.sku || ' while ' || s.location || ' has '
+                       || (s.on_hand - s.reserved) || ' available'
+                  FROM backorders b JOIN stock s ON s.sku = b.sku AND s.on_hand > s.reserved
+                 WHERE NOT EXISTS (SELECT 1 FROM channel_locations c WHERE c.channel = b.channel)
+                    OR s.location IN (SELECT c.location FROM channel_locations c WHERE c.channel = b.channel)
+                """), "no unit is available where a waiting backorder could be served from");
+    }
+
+    /** The stock invariants of DESIGN.md and those of available to promise. */
     public static void assertInvariants() {
         assertStockInvariants();
         assertReservedMatchesOpenAllocations();
+        assertBackorderInvariants();
     }
 
     private static void bind(PreparedStatement st, Object... args) throws SQLException {
