@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Order-intake benchmark: wrk POST /v1/orders against a running Ordo service, then the invariant check.
 #
-#   bench/run-orders.sh [uniform|hot] [connections=64] [duration=30s]
+#   bench/run-orders.sh [uniform|hot|backorder] [connections=64] [duration=30s]
+#
+#   uniform: 1-3 lines over SKU-1..N (1e9 on hand each); hot: one line of HOT-1; backorder (issue 14): one line of a
+#   fresh SKU BO-<time> with policy BACKORDER (no limit) and BENCH_BACKORDER_STOCK (15000) units at BENCH-WH1, so it
+#   runs out during the run and every later order is accepted with its unit backordered (the figures line says how
+#   many); the warm-up, if any, runs in hot mode so that the SKU runs out in the measured run.
 #
 #   1. checks that $ORDO_URL/q/health/ready answers 200 (start the service with bin/run-local first)
 #   2. bench/setup.sh --if-needed (channel bench-web, BENCH-WH1/2, HOT-1 and SKU-1..SKU-N with 1e9 on hand)
@@ -38,7 +43,8 @@ ORDO_URL="${ORDO_URL:-http://127.0.0.1:8080}"
 ORDO_URL="${ORDO_URL%/}"
 CHANNEL="${BENCH_CHANNEL:-bench-web}"
 
-[[ "$MODE" == uniform || "$MODE" == hot ]] || die "mode must be uniform or hot, got '$MODE'"
+[[ "$MODE" == uniform || "$MODE" == hot || "$MODE" == backorder ]] \
+  || die "mode must be uniform, hot or backorder, got '$MODE'"
 [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "connections must be a positive integer, got '$CONNS'"
 [[ "$THREADS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS must be a positive integer, got '$THREADS'"
 [ "$CONNS" -ge "$THREADS" ] || die "connections ($CONNS) must be at least the thread count ($THREADS)"
@@ -72,6 +78,18 @@ code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$ORDO_URL/q/health/ready" ||
 TOKEN_TTL=$(( secs + 900 > 3600 ? secs + 900 : 3600 ))
 BENCH_TOKEN="${BENCH_TOKEN:-$(TOKEN_TTL=$TOKEN_TTL "$ROOT/bin/token" ordo-channel "$CHANNEL")}"
 export BENCH_TOKEN BENCH_MODE="$MODE" BENCH_CHANNEL="$CHANNEL"
+if [ "$MODE" = backorder ]; then
+  # a SKU of its own for this run: policy BACKORDER, BENCH_BACKORDER_STOCK units, then the hot-mode load on it
+  BO_SKU="BO-$(date +%s)"
+  BO_STOCK="${BENCH_BACKORDER_STOCK:-15000}"
+  ADMIN="$(TOKEN_TTL=3600 "$ROOT/bin/token" ordo-admin)"
+  curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+    -d '{"inventoryPolicy":"BACKORDER"}' "$ORDO_URL/v1/skus/$BO_SKU/policy" || die "could not set the policy of $BO_SKU"
+  curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+    -d "{\"onHand\":$BO_STOCK}" "$ORDO_URL/v1/stock/$BO_SKU/BENCH-WH1" || die "could not stock $BO_SKU"
+  export BENCH_MODE=hot BENCH_HOT_SKU="$BO_SKU"
+  echo "backorder mode: SKU $BO_SKU, policy BACKORDER (no limit), $BO_STOCK units at BENCH-WH1"
+fi
 
 # RSS of the process listening on the port (the java service).
 service_pid() {
@@ -110,7 +128,7 @@ fi
 
 if [ -n "${BENCH_WARMUP:-}" ]; then
   echo "warm-up: wrk -t$THREADS -c$CONNS -d$BENCH_WARMUP (not measured)"
-  wrk -t"$THREADS" -c"$CONNS" -d"$BENCH_WARMUP" --timeout "${BENCH_TIMEOUT:-10s}" -s "$HERE/orders.lua" "$ORDO_URL" \
+  BENCH_HOT_SKU="$([ "$MODE" = backorder ] && echo HOT-1 || echo "${BENCH_HOT_SKU:-HOT-1}")" wrk -t"$THREADS" -c"$CONNS" -d"$BENCH_WARMUP" --timeout "${BENCH_TIMEOUT:-10s}" -s "$HERE/orders.lua" "$ORDO_URL" \
     | grep -E '^(orders/s|non-2xx|socket)' || true
 fi
 
@@ -139,6 +157,12 @@ fi
 if [ -n "$DRAIN_PID" ]; then
   stop_drain
   grep -E '^(received|CONSUME)' "$DRAIN_LOG" | tee -a "$RESULT_FILE" || true
+fi
+
+if [ "$MODE" = backorder ]; then
+  PGHOST="${PGHOST:-127.0.0.1}" PGUSER="${PGUSER:-postgres}" PGDATABASE="${ORDO_DB:-ordo}" psql -qtAX -c "SELECT 'backorder: ' || (SELECT reserved FROM stock WHERE sku = '$BO_SKU' AND location = 'BENCH-WH1')
+                        || ' units allocated, ' || (SELECT coalesce(sum(quantity), 0) FROM backorders WHERE sku = '$BO_SKU')
+                        || ' backordered, of $BO_STOCK on hand'" 2>/dev/null | tee -a "$RESULT_FILE" || true
 fi
 
 # 6. memory and invariants

@@ -23,13 +23,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class BackorderAnnouncer {
     private static final Logger LOG = Logger.getLogger(BackorderAnnouncer.class);
     private static final String ANNOUNCE = "SELECT announce_backorder_allocations($1)";
-    private static final int BATCH = 200;
-
     private final Pool pool;
+    private final int batchSize;
     private final Counter announced;
 
-    public BackorderAnnouncer(Pool pool, MeterRegistry registry) {
+    public BackorderAnnouncer(Pool pool, BackordersConfig config, MeterRegistry registry) {
         this.pool = pool;
+        this.batchSize = config.announceBatchSize();
         this.announced = Counter.builder("ordo.backorders.announced")
                 .description("Orders whose backorders were given units, announced").register(registry);
     }
@@ -49,10 +49,10 @@ public class BackorderAnnouncer {
 
     /** Announces until nothing is pending; returns how many orders this call announced. */
     public Uni<Integer> announceAll() {
-        return pool.preparedQuery(ANNOUNCE).execute(Tuple.of(BATCH)).map(rows -> rows.iterator().next().getInteger(0))
+        return pool.preparedQuery(ANNOUNCE).execute(Tuple.of(batchSize)).map(rows -> rows.iterator().next().getInteger(0))
                 .chain(count -> {
                     announced.increment(count);
-                    return count < BATCH ? Uni.createFrom().item(count) : announceAll().map(more -> count + more);
+                    return count < batchSize ? Uni.createFrom().item(count) : announceAll().map(more -> count + more);
                 });
     }
 }

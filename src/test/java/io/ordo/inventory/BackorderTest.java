@@ -290,6 +290,36 @@ class BackorderTest {
     }
 
     @Test
+    void aBatchHonoursThePolicyOrderByOrderAndARestockedReturnServesTheQueue() {
+        String channel = Api.createChannel(Ids.unique("ba"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("BA");
+        String plain = Ids.unique("DENY");
+        Api.setStock(sku, location, 2);
+        Api.setStock(plain, location, 1);
+        policy(sku, Map.of("inventoryPolicy", "BACKORDER", "limit", 2));
+        Api.as(Tokens.channel(channel)).body(Map.of("orders", List.of(Api.order("BA-1", sku, 2), Api.order("BA-2", sku, 1),
+                Api.order("BA-3", plain, 2), Api.order("BA-4", sku, 2)))).post("/v1/orders/batch").then().statusCode(200)
+                .body("results[0].status", equalTo(201), "results[0].order.backordered", equalTo(false),
+                        "results[1].status", equalTo(201), "results[1].order.lines[0].backordered", equalTo(1),
+                        "results[2].status", equalTo(409), "results[2].problem.shortages[0].inventoryPolicy", nullValue(),
+                        "results[3].status", equalTo(409), "results[3].problem.shortages[0].backorderable", equalTo(1));
+
+        // BA-1 ships both units, returns one restocked: it goes to BA-2, which waits
+        String first = Db.strings("SELECT id::text FROM orders WHERE channel = ? AND external_id = 'BA-1'", channel).get(0);
+        String second = Db.strings("SELECT id::text FROM orders WHERE channel = ? AND external_id = 'BA-2'", channel).get(0);
+        asAdmin().body(Map.of("location", location, "lines", List.of(Map.of("sku", sku, "quantity", 2)),
+                "carrier", "CTT", "trackingNumber", "R1")).post("/v1/orders/{id}/shipments", first).then().statusCode(201);
+        String ret = asAdmin().body(Map.of("lines", List.of(Map.of("sku", sku, "quantity", 1)), "reason", "too big"))
+                .post("/v1/orders/{id}/returns", first).then().statusCode(201).extract().path("id");
+        asAdmin().body(Map.of("location", location, "lines", List.of(Map.of("sku", sku, "quantity", 1, "restock", true))))
+                .post("/v1/returns/{id}/receive", ret).then().statusCode(200);
+        asAdmin().get("/v1/orders/{id}", second).then().body("lines[0].backordered", equalTo(0),
+                "lines[0].allocations[0].quantity", equalTo(1));
+        asAdmin().get("/v1/stock/{sku}", sku).then().body("available", equalTo(0));
+    }
+
+    @Test
     void badPoliciesAndAssortmentsAre400sNamingTheFieldAndChangeNothing() {
         String channel = Api.createChannel(Ids.unique("bad"));
         String location = Api.createLocation(Ids.unique("WH"), 1);

@@ -167,6 +167,25 @@ class AmqpOrderIntakeTest {
         assertEquals(0, Db.count("SELECT reserved FROM stock WHERE sku = ?", sku));
     }
 
+    @Test
+    void aBackorderSkuOverAmqpIsAcceptedWithItsUnitsBackorderedNotRejected() {
+        String channel = Api.createChannel(Ids.unique("amqp"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("BACK");
+        Api.setStock(sku, location, 1);
+        Api.asAdmin().body(java.util.Map.of("inventoryPolicy", "BACKORDER", "limit", 10))
+                .put("/v1/skus/{sku}/policy", sku).then().statusCode(200);
+        AmqpPeer.send("ordo.orders.in", Ids.unique("msg"), body(channel, "BO-1", sku, 4));
+
+        org.awaitility.Awaitility.await().atMost(WAIT)
+                .until(() -> Db.count("SELECT count(*) FROM orders WHERE channel = ?", channel) == 1);
+        assertEquals(3, Db.count("SELECT quantity FROM backorders b JOIN orders o ON o.id = b.owner_id WHERE o.channel = ?",
+                channel));
+        assertEquals(1, Db.count("SELECT reserved FROM stock WHERE sku = ?", sku));
+        assertEquals(0, Db.count("SELECT count(*) FROM outbox WHERE type = 'order.rejected' AND payload ->> 'channel' = ?",
+                channel));
+    }
+
     static String body(String channel, String externalId, String sku, int quantity) {
         return new JsonObject(new java.util.HashMap<>(Api.order(externalId, sku, quantity))).put("channel", channel).encode();
     }
