@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -169,6 +171,22 @@ class AvailabilityResourceTest {
 
         given().get("/v1/availability?skus=A").then().statusCode(401);
         as(Tokens.noRole()).get("/v1/availability?skus=A").then().statusCode(403);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesBothOperations() {
+        given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/v1/availability'", hasKey("get"))
+                .body("paths.'/v1/availability'", hasKey("post"))
+                .body("paths.'/v1/availability'.get.parameters.name", hasItems("skus", "channel"))
+                .body("paths.'/v1/availability'.get.responses", hasKey("400"))
+                .body("paths.'/v1/availability'.get.responses", hasKey("404"))
+                .body("paths.'/v1/availability'.post.responses", hasKey("400"))
+                .body("paths.'/v1/availability'.post.responses.'200'.content.'application/json'.examples", hasKey("two SKUs"))
+                .body("components.schemas.SkuAvailability.properties", hasKey("backorderable"))
+                .body("components.schemas.SkuAvailability.properties.inventoryPolicy.enum",
+                        hasItems("DENY", "BACKORDER", "PREORDER"))
+                .body("components.schemas.AvailabilityRequest.properties.skus.maxItems", equalTo(200));
     }
 
     private static void refused(ValidatableResponse response, String field) {
