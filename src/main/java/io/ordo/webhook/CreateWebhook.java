@@ -21,8 +21,9 @@ public record CreateWebhook(
         @NotNull @Size(max = WebhookUrlGuard.MAX_URL_LENGTH) String url,
         @Schema(examples = "[\"order.created\", \"order.status_changed\"]", description = "Event types to deliver")
         @NotEmpty @Size(max = 20) List<@NotNull String> events,
-        @Schema(examples = "web-eu", description = "Only this channel's events; absent = every channel (admin only). "
-                + "A channel token's subscriptions are always for its own channel.")
+        @Schema(examples = "web-eu", description = "Only this channel's events (and stock.changed, which "
+                + "belongs to no channel); absent = every channel (admin only). A channel token's subscriptions are "
+                + "always for its own channel.")
         @Pattern(regexp = Codes.PATTERN, message = Codes.MESSAGE) String channel,
         @Schema(examples = "Order updates for the EU shop") @Size(max = 500) String description) {
 }

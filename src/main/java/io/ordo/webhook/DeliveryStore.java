@@ -32,8 +32,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class DeliveryStore {
     private static final Logger LOG = Logger.getLogger(DeliveryStore.class);
     /**
-     * One delivery per (event, matching enabled subscription); the first {@code $2} heads (no earlier delivery of the
-     * same order to the same subscription pending, in the table or earlier in this batch), at most {@code $5[i]} for
+     * One delivery per (event, matching enabled subscription: one for every channel, or for the event's channel; a
+     * stock.changed, which belongs to no channel, matches every channel's subscription too); the first {@code $2}
+     * heads (no earlier delivery of the same order to the same subscription pending, in the table or earlier in this
+     * batch), at most {@code $5[i]} for
      * subscription {@code $4[i]} and {@code $6} for any other, are inserted already claimed (attempt 1 started, leased
      * for {@code $3} seconds) and returned with what is needed to send them.
      */
@@ -47,7 +49,8 @@ public class DeliveryStore {
                                           AND e.status = 'PENDING' AND e.outbox_position < o.id) AS head
                   FROM outbox o
                   JOIN webhook_subscriptions s ON s.enabled AND o.type = ANY (s.events)
-                                              AND (s.channel IS NULL OR s.channel = o.payload ->> 'channel')
+                                              AND (s.channel IS NULL OR s.channel = o.payload ->> 'channel'
+                                                   OR o.type = 'stock.changed')
                  WHERE o.id = ANY ($1)),
             ranked AS (
                 SELECT m.*, head

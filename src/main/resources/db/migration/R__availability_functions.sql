@@ -1,0 +1,97 @@
+-- Availability functions: what a SKU may be promised now, and the coalesced stock.changed feed (tables: V10
+-- sku_policies, channel_locations, availability_feed, stock.availability_changed). Repeatable: Flyway re-applies this
+-- file whenever it changes, so each function here is its one and only definition; a function whose signature changes
+-- or that goes away is dropped by a versioned migration.
+-- Files are applied in name order, this one first: its LANGUAGE sql body names only tables; the plpgsql one calls
+-- utc_text (R__fulfillment_functions.sql) and append_outbox_event (R__outbox_functions.sql), resolved when called.
+
+-- The availability of each SKU of p_skus, in the order given (ord counts from 1), over the stock rows at the
+-- locations of p_assortment (NULL: every location): available = sum of max(onHand - reserved, 0); the SKU's policy
+-- (DENY without a sku_policies row); backorderable = the units that may still be promised beyond available (0 under
+-- DENY, NULL when the backorder limit is unlimited, else limit - backordered, never negative). The one definition of
+-- these figures for GET/POST /v1/availability and for stock.changed. Each SKU is one index lookup per table.
+CREATE OR REPLACE FUNCTION sku_availability(p_skus text[], p_assortment text[])
+    RETURNS TABLE (sku text, ord bigint, available integer, backorderable integer, inventory_policy text,
+                   expected_at timestamptz)
+    LANGUAGE sql STABLE AS $$
+    SELECT a.sku, a.ord,
+           (SELECT coalesce(sum(greatest(s.on_hand - s.reserved, 0)), 0) FROM stock s
+             WHERE s.sku = a.sku AND (p_assortment IS NULL OR s.location = ANY (p_assortment)))::int,
+           CASE WHEN coalesce(p.inventory_policy, 'DENY') = 'DENY' THEN 0
+                WHEN p.backorder_limit IS NULL THEN NULL
+                ELSE greatest(p.backorder_limit - p.backordered, 0) END,
+           coalesce(p.inventory_policy, 'DENY'),
+           p.expected_at
+      FROM unnest(p_skus) WITH ORDINALITY AS a(sku, ord)
+      LEFT JOIN sku_policies p ON p.sku = a.sku
+     ORDER BY a.ord;
+$$;
+
+-- Announces the availability (over every location) of SKUs whose stock or policy changed: at most one stock.changed
+-- per SKU per p_interval, and only when the figures differ from the last ones announced. Takes up to p_limit dirty
+-- SKUs (stock rows or policy rows flagged availability_changed) whose last announcement is older than p_interval
+-- (or that have none): a SKU still inside its interval stays dirty and is taken by a later run. Returns the number of
+-- SKUs taken (the caller runs again while that is p_limit), 0 when another flusher holds the lock.
+--
+-- One flusher at a time over all instances (the transaction-scoped advisory lock): sequence and the feed row of a SKU
+-- are never written by two transactions at once, so each SKU's sequence increases by one per event.
+-- Why the flags are cleared first, with locks that wait: clearing a stock row's flag waits for any transaction that
+-- holds the row (an intake reserving from it), and the availability is computed by a LATER statement, which sees
+-- every change committed up to then. A change that commits after the flag was cleared sets it again (its row lock
+-- waits for this transaction), so it is announced by a later run: nothing is lost. SKIP LOCKED would be wrong here:
+-- a hot SKU's rows are locked almost all the time, so it would never be flushed. The locks are taken in the global
+-- lock order (policy rows in sku order, then stock rows in (sku, location) order, see V10), so intake, which takes
+-- them in the same order, cannot deadlock with this; they are held only for this short transaction.
+CREATE OR REPLACE FUNCTION flush_availability(p_interval interval, p_limit integer) RETURNS integer
+    LANGUAGE plpgsql AS $$
+DECLARE
+    v_skus   text[];
+    v_events integer;
+BEGIN
+    -- the key spells 'ordoavl' (the outbox relay's is 'ordo')
+    IF NOT pg_try_advisory_xact_lock(31369498105837164) THEN
+        RETURN 0;
+    END IF;
+    v_skus := ARRAY(
+        SELECT d.sku
+          FROM (SELECT s.sku FROM stock s WHERE s.availability_changed
+                UNION SELECT p.sku FROM sku_policies p WHERE p.availability_changed) d
+          LEFT JOIN availability_feed f ON f.sku = d.sku
+         WHERE f.sku IS NULL OR f.emitted_at <= now() - p_interval
+         ORDER BY d.sku
+         LIMIT p_limit);
+    IF cardinality(v_skus) = 0 THEN
+        RETURN 0;
+    END IF;
+
+    PERFORM 1 FROM sku_policies p WHERE p.sku = ANY (v_skus) AND p.availability_changed ORDER BY p.sku FOR UPDATE;
+    UPDATE sku_policies p SET availability_changed = false WHERE p.sku = ANY (v_skus) AND p.availability_changed;
+    PERFORM 1 FROM stock s WHERE s.sku = ANY (v_skus) AND s.availability_changed
+      ORDER BY s.sku, s.location FOR UPDATE;
+    UPDATE stock s SET availability_changed = false WHERE s.sku = ANY (v_skus) AND s.availability_changed;
+
+    WITH figures AS (SELECT * FROM sku_availability(v_skus, NULL)),
+    changed AS (
+        SELECT c.* FROM figures c LEFT JOIN availability_feed f ON f.sku = c.sku
+         WHERE f.sku IS NULL
+            OR (f.available, f.backorderable, f.inventory_policy, f.expected_at)
+               IS DISTINCT FROM (c.available, c.backorderable, c.inventory_policy, c.expected_at)),
+    announced AS (
+        INSERT INTO availability_feed AS f (sku, available, backorderable, inventory_policy, expected_at, sequence,
+                                            emitted_at)
+        SELECT sku, available, backorderable, inventory_policy, expected_at, 1, now() FROM changed
+        ON CONFLICT (sku) DO UPDATE SET available = excluded.available, backorderable = excluded.backorderable,
+            inventory_policy = excluded.inventory_policy, expected_at = excluded.expected_at,
+            sequence = f.sequence + 1, emitted_at = excluded.emitted_at
+        RETURNING f.sku, f.id, f.available, f.backorderable, f.inventory_policy, f.expected_at, f.sequence),
+    -- a volatile CTE is never inlined: every row is evaluated although only the count is read
+    appended AS (
+        SELECT append_outbox_event('sku', a.id, a.sequence, 'stock.changed',
+                   jsonb_build_object('sku', a.sku, 'available', a.available, 'backorderable', a.backorderable,
+                                      'inventoryPolicy', a.inventory_policy, 'expectedAt', utc_text(a.expected_at),
+                                      'sequence', a.sequence))
+          FROM announced a ORDER BY a.sku)
+    SELECT count(*) INTO v_events FROM appended;
+    RETURN cardinality(v_skus);
+END
+$$;

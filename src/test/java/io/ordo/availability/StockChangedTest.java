@@ -1,0 +1,229 @@
+package io.ordo.availability;
+
+import static io.ordo.support.Api.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.ordo.support.AmqpPeer;
+import io.ordo.support.Api;
+import io.ordo.support.Db;
+import io.ordo.support.Ids;
+import io.ordo.support.Tokens;
+import io.ordo.support.WebhookReceiver;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * stock.changed with the default coalescing interval (ordo.availability.coalesce = 1s, not shortened for tests):
+ * at most one per SKU per second, sequence increasing by one per SKU, the last one carrying the final figures, none
+ * when nothing changed; carried by AMQP and by a channel-scoped webhook subscription.
+ */
+@QuarkusTest
+class StockChangedTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @AfterEach
+    void invariantsHold() {
+        Db.assertInvariants();
+    }
+
+    /** One stock.changed of a SKU as the outbox holds it. */
+    record Announced(int sequence, int outboxSequence, JsonObject payload, OffsetDateTime createdAt) {
+    }
+
+    static List<Announced> announced(String sku) {
+        return Db.strings("""
+                SELECT json_build_object('sequence', o.sequence, 'payload', o.payload,
+                                         'createdAt', to_char(o.created_at AT TIME ZONE 'UTC',
+                                                              'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                                         'aggregate', o.aggregate_type, 'feedId', o.aggregate_id = f.id)::text
+                  FROM outbox o JOIN availability_feed f ON f.sku = ?
+                 WHERE o.type = 'stock.changed' AND o.payload ->> 'sku' = f.sku
+                 ORDER BY o.id""", sku).stream().map(JsonObject::new).map(row -> {
+                    assertEquals("sku", row.getString("aggregate"));
+                    assertTrue(row.getBoolean("feedId"), "the aggregate id is the SKU's feed id");
+                    JsonObject payload = row.getJsonObject("payload");
+                    return new Announced(payload.getInteger("sequence"), row.getInteger("sequence"), payload,
+                            OffsetDateTime.parse(row.getString("createdAt")));
+                }).toList();
+    }
+
+    static List<Announced> awaitAnnounced(String sku, java.util.function.Predicate<List<Announced>> until) {
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> until.test(announced(sku)));
+        return announced(sku);
+    }
+
+    static Integer lastAvailable(List<Announced> events) {
+        return events.isEmpty() ? null : events.get(events.size() - 1).payload().getInteger("available");
+    }
+
+    @Test
+    void aBurstOfAThousandOrdersIsCoalescedToAboutOneEventPerSecondInSequenceEndingWithTheFinalFigures()
+            throws Exception {
+        String channel = Api.createChannel(Ids.unique("burst"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("HOT");
+        Api.setStock(sku, location, 5000);
+
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String token = Tokens.channel(channel);
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger created = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        Instant start = Instant.now();
+        List<Future<?>> workers = new java.util.ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            workers.add(threads.submit(() -> {
+                for (int i = next.getAndIncrement(); i < 1000; i = next.getAndIncrement()) {
+                    HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/orders"))
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    JSON.writeValueAsString(Api.order("HOT-" + i, sku, 1))))
+                            .build();
+                    if (client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 201) {
+                        created.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        threads.shutdown();
+        Duration burst = Duration.between(start, Instant.now());
+        assertEquals(1000, created.get());
+
+        List<Announced> events = awaitAnnounced(sku, e -> Integer.valueOf(4000).equals(lastAvailable(e)));
+        long seconds = (long) Math.ceil(burst.toMillis() / 1000.0);
+        System.out.printf("stock.changed during a %d ms burst of 1000 orders: %d events%n", burst.toMillis(),
+                events.size());
+        assertTrue(events.size() >= 2, "a burst of " + burst.toMillis() + " ms is announced more than once: " + events);
+        assertTrue(events.size() <= seconds + 2,
+                "at most one per second of the burst plus one: " + events.size() + " in " + burst.toMillis() + " ms");
+        for (int i = 0; i < events.size(); i++) {
+            Announced event = events.get(i);
+            assertEquals(i + 1, event.sequence(), "sequence counts this SKU's events from 1");
+            assertEquals(event.sequence(), event.outboxSequence());
+            assertEquals(Map.of("sku", sku, "backorderable", 0, "inventoryPolicy", "DENY"),
+                    Map.of("sku", event.payload().getString("sku"),
+                            "backorderable", event.payload().getInteger("backorderable"),
+                            "inventoryPolicy", event.payload().getString("inventoryPolicy")));
+            assertTrue(event.payload().containsKey("expectedAt") && event.payload().getValue("expectedAt") == null);
+            if (i > 0) {
+                Duration gap = Duration.between(events.get(i - 1).createdAt(), event.createdAt());
+                assertTrue(gap.compareTo(Duration.ofSeconds(1)) >= 0, "events of a SKU at least 1 s apart: " + gap);
+                assertTrue(events.get(i - 1).payload().getInteger("available")
+                        > event.payload().getInteger("available"), "availability only fell during the burst");
+            }
+        }
+        // and nothing more comes once it is quiet
+        Thread.sleep(2500);
+        assertEquals(events.size(), announced(sku).size());
+        assertEquals(0, Db.count("SELECT count(*) FROM stock WHERE sku = ? AND availability_changed", sku));
+    }
+
+    @Test
+    void aPolicyChangeIsAnnouncedAndArrivesOnAmqpButAFlagWithoutAChangeIsNot() throws Exception {
+        AmqpPeer amqp = AmqpPeer.orderEvents();
+        String channel = Api.createChannel(Ids.unique("pol"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("POL");
+        Api.setStock(sku, location, 3);
+        as(Tokens.channel(channel)).body(Api.order("POL-1", sku, 1)).post("/v1/orders").then().statusCode(201);
+        List<Announced> first = awaitAnnounced(sku, e -> !e.isEmpty());
+        assertEquals(1, first.size());
+        assertEquals(2, first.get(0).payload().getInteger("available"));
+
+        Db.exec("SELECT set_sku_policy(?, 'PREORDER', 50, '2027-03-01T09:00:00Z', 'test')", sku);
+        List<Announced> events = awaitAnnounced(sku, e -> e.size() == 2);
+        JsonObject changed = events.get(1).payload();
+        assertEquals(2, changed.getInteger("sequence"));
+        assertEquals("PREORDER", changed.getString("inventoryPolicy"));
+        assertEquals(50, changed.getInteger("backorderable"));
+        assertEquals("2027-03-01T09:00:00.000000Z", changed.getString("expectedAt"));
+        assertEquals(2, changed.getInteger("available"));
+
+        String feedId = Db.strings("SELECT id::text FROM availability_feed WHERE sku = ?", sku).get(0);
+        List<AmqpPeer.Received> received = amqp.awaitMatching(m -> feedId.equals(m.property("cloudEvents:subject")),
+                2, WAIT);
+        assertEquals(List.of("io.ordo.stock.changed", "io.ordo.stock.changed"),
+                received.stream().map(m -> m.property("cloudEvents:type")).toList());
+        assertEquals("sku", received.get(1).property("cloudEvents:ordoaggregate"));
+        assertEquals(2, ((Number) received.get(1).property("cloudEvents:ordosequence")).intValue());
+        assertEquals("PREORDER", received.get(1).json().getString("inventoryPolicy"));
+
+        // the same policy again, and stock flagged without a change of its figures: checked, not announced
+        Db.exec("SELECT set_sku_policy(?, 'PREORDER', 50, '2027-03-01T09:00:00Z', 'test')", sku);
+        Db.exec("UPDATE stock SET availability_changed = true WHERE sku = ?", sku);
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> Db.count(
+                "SELECT count(*) FROM stock WHERE sku = ? AND availability_changed", sku) == 0);
+        Thread.sleep(1500);
+        assertEquals(2, announced(sku).size());
+
+        // a restock through change_stock (the ledgered change of a count) is announced
+        Db.exec("SELECT change_stock(gen_random_uuid(), 'ADJUSTMENT', ?, ?, 5, NULL, 'delivery', 'test', 1000000000)",
+                sku, location);
+        List<Announced> restocked = awaitAnnounced(sku, e -> e.size() == 3);
+        assertEquals(7, restocked.get(2).payload().getInteger("available"));
+        assertEquals(3, restocked.get(2).sequence());
+    }
+
+    @Test
+    void aChannelScopedSubscriptionReceivesStockChanged() {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            String channel = Api.createChannel(Ids.unique("hook"));
+            String other = Api.createChannel(Ids.unique("hookother"));
+            String location = Api.createLocation(Ids.unique("WH"), 1);
+            String sku = Ids.unique("HOOK");
+            Api.setStock(sku, location, 10);
+            String secret = as(Tokens.channel(channel))
+                    .body(Map.of("url", receiver.url("/hooks/" + channel), "events",
+                            List.of("stock.changed", "order.created")))
+                    .post("/v1/webhooks").then().statusCode(201).extract().path("secret");
+            receiver.verifyWith(secret);
+
+            // an order of ANOTHER channel changes the SKU's availability: the event has no channel, and is delivered
+            String otherOrder = as(Tokens.channel(other)).body(Api.order("HOOK-1", sku, 4)).post("/v1/orders")
+                    .then().statusCode(201).extract().path("id");
+            List<WebhookReceiver.Received> got = receiver.awaitReceived(
+                    r -> "stock.changed".equals(r.json().getString("type"))
+                            && sku.equals(r.json().getJsonObject("data").getString("sku")), 1, WAIT);
+            WebhookReceiver.Received event = got.get(0);
+            assertTrue(event.signatureValid());
+            JsonObject data = event.json().getJsonObject("data");
+            assertEquals(6, data.getInteger("available"));
+            assertEquals(1, data.getInteger("sequence"));
+            assertNull(data.getValue("channel"));
+            // the other channel's order.created is still not delivered to this channel's subscription
+            assertTrue(receiver.received().stream().noneMatch(r -> "order.created".equals(r.json().getString("type"))
+                    && otherOrder.equals(r.json().getJsonObject("data").getString("id"))));
+        }
+    }
+}
