@@ -89,7 +89,7 @@ class StockChangedTest {
         String channel = Api.createChannel(Ids.unique("burst"));
         String location = Api.createLocation(Ids.unique("WH"), 1);
         String sku = Ids.unique("HOT");
-        Api.setStock(sku, location, 5000);
+        unannouncedStock(sku, location, 5000);
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String token = Tokens.channel(channel);
@@ -155,7 +155,7 @@ class StockChangedTest {
         String channel = Api.createChannel(Ids.unique("pol"));
         String location = Api.createLocation(Ids.unique("WH"), 1);
         String sku = Ids.unique("POL");
-        Api.setStock(sku, location, 3);
+        unannouncedStock(sku, location, 3);
         as(Tokens.channel(channel)).body(Api.order("POL-1", sku, 1)).post("/v1/orders").then().statusCode(201);
         List<Announced> first = awaitAnnounced(sku, e -> !e.isEmpty());
         assertEquals(1, first.size());
@@ -212,18 +212,28 @@ class StockChangedTest {
             // an order of ANOTHER channel changes the SKU's availability: the event has no channel, and is delivered
             String otherOrder = as(Tokens.channel(other)).body(Api.order("HOOK-1", sku, 4)).post("/v1/orders")
                     .then().statusCode(201).extract().path("id");
+            // (the count of 10 before it may have been announced already, as sequence 1)
             List<WebhookReceiver.Received> got = receiver.awaitReceived(
                     r -> "stock.changed".equals(r.json().getString("type"))
-                            && sku.equals(r.json().getJsonObject("data").getString("sku")), 1, WAIT);
+                            && sku.equals(r.json().getJsonObject("data").getString("sku"))
+                            && r.json().getJsonObject("data").getInteger("available") == 6, 1, WAIT);
             WebhookReceiver.Received event = got.get(0);
             assertTrue(event.signatureValid());
             JsonObject data = event.json().getJsonObject("data");
             assertEquals(6, data.getInteger("available"));
-            assertEquals(1, data.getInteger("sequence"));
+            assertTrue(data.getInteger("sequence") >= 1);
             assertNull(data.getValue("channel"));
             // the other channel's order.created is still not delivered to this channel's subscription
             assertTrue(receiver.received().stream().noneMatch(r -> "order.created".equals(r.json().getString("type"))
                     && otherOrder.equals(r.json().getJsonObject("data").getString("id"))));
         }
+    }
+
+    /**
+     * A stock row put straight into the table, not flagged as changed (a count through the API is announced itself,
+     * which would race with the figures these tests expect first).
+     */
+    private static void unannouncedStock(String sku, String location, int onHand) {
+        Db.exec("INSERT INTO stock (sku, location, on_hand) VALUES (?, ?, ?)", sku, location, onHand);
     }
 }
