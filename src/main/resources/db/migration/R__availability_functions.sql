@@ -30,8 +30,8 @@ $$;
 -- Announces the availability (over every location) of SKUs whose stock or policy changed: at most one stock.changed
 -- per SKU per p_interval, and only when the figures differ from the last ones announced. Takes up to p_limit dirty
 -- SKUs (stock rows or policy rows flagged availability_changed) whose last announcement is older than p_interval
--- (or that have none): a SKU still inside its interval stays dirty and is taken by a later run. Returns the number of
--- SKUs taken (the caller runs again while that is p_limit), 0 when another flusher holds the lock.
+-- (or that have none), the ones nearest to a stock-out first: a SKU still inside its interval, or beyond the limit,
+-- stays dirty and is taken by a later run. Returns the number of SKUs taken, 0 when another flusher holds the lock.
 --
 -- One flusher at a time over all instances (the transaction-scoped advisory lock): sequence and the feed row of a SKU
 -- are never written by two transactions at once, so each SKU's sequence increases by one per event.
@@ -52,13 +52,19 @@ BEGIN
     IF NOT pg_try_advisory_xact_lock(31369498105837164) THEN
         RETURN 0;
     END IF;
+    -- Which first, when more SKUs are due than p_limit (the feed's budget, see AvailabilityFlusher): those that may
+    -- have changed a storefront's badge (a stock row of theirs is at or under its low-stock threshold, or the last
+    -- figure announced was), policy changes, then the longest unannounced; the rest stay dirty for later runs.
     v_skus := ARRAY(
         SELECT d.sku
-          FROM (SELECT s.sku FROM stock s WHERE s.availability_changed
-                UNION SELECT p.sku FROM sku_policies p WHERE p.availability_changed) d
+          FROM (SELECT s.sku, bool_or(s.low_stock_notified) AS low, false AS policy FROM stock s
+                 WHERE s.availability_changed GROUP BY s.sku
+                UNION ALL SELECT p.sku, false, true FROM sku_policies p WHERE p.availability_changed) d
           LEFT JOIN availability_feed f ON f.sku = d.sku
          WHERE f.sku IS NULL OR f.emitted_at <= now() - p_interval
-         ORDER BY d.sku
+         GROUP BY d.sku, f.available, f.emitted_at
+         ORDER BY bool_or(d.low) OR coalesce(f.available <= low_stock_threshold(), false) DESC, bool_or(d.policy) DESC,
+                  f.emitted_at NULLS FIRST, d.sku
          LIMIT p_limit);
     IF cardinality(v_skus) = 0 THEN
         RETURN 0;

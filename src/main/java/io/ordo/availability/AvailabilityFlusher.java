@@ -24,6 +24,7 @@ public class AvailabilityFlusher {
     private final AvailabilityRepository availability;
     private final Duration interval;
     private final int batchSize;
+    private final int budgetPerRun;
     private final Counter checked;
 
     public AvailabilityFlusher(AvailabilityRepository availability, AvailabilityConfig config,
@@ -31,6 +32,9 @@ public class AvailabilityFlusher {
         this.availability = availability;
         this.interval = config.coalesce();
         this.batchSize = config.flushBatchSize();
+        // two runs per interval share the per-second budget; no budget: as much as there is
+        this.budgetPerRun = config.maxPerSecond() <= 0 ? Integer.MAX_VALUE
+                : (int) Math.max(1, config.maxPerSecond() * interval.toMillis() / 2000);
         this.checked = Counter.builder("ordo.availability.checked")
                 .description("SKUs whose changed availability the flusher checked (and announced if it differed)")
                 .register(registry);
@@ -53,11 +57,20 @@ public class AvailabilityFlusher {
                 .onFailure().recoverWithItem(0);
     }
 
-    /** Flushes until a run takes fewer than a batch; returns how many SKUs this call took. */
+    /**
+     * Flushes up to this run's share of the budget (half an interval's worth of {@code ordo.availability.max-per-second},
+     * in statements of at most a batch); returns how many SKUs this call took.
+     */
     public Uni<Integer> flushOnce() {
-        return availability.flush(interval, batchSize).chain(count -> {
+        return flushUpTo(budgetPerRun);
+    }
+
+    private Uni<Integer> flushUpTo(int budget) {
+        int limit = Math.min(batchSize, budget);
+        return availability.flush(interval, limit).chain(count -> {
             checked.increment(count);
-            return count < batchSize ? Uni.createFrom().item(count) : flushOnce().map(more -> count + more);
+            return count < limit || budget - count <= 0 ? Uni.createFrom().item(count)
+                    : flushUpTo(budget - count).map(more -> count + more);
         });
     }
 }

@@ -16,14 +16,15 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class AvailabilityRepository {
     /**
-     * One statement: whether the channel exists (always true without one), its assortment (NULL: every location,
-     * also for a channel without channel_locations rows) and, only when it exists, each SKU's figures in the order
-     * asked (sku_availability, R__availability_functions.sql). An unknown channel gives one row with known = false.
+     * One statement: whether the channel exists (always true without one), its assortment (channel_assortment:
+     * NULL for every location, also for a channel without channel_locations rows) and, only when it exists, each
+     * SKU's figures in the order asked (sku_availability, R__availability_functions.sql). An unknown channel gives
+     * one row with known = false.
      */
     private static final String AVAILABILITY = """
             SELECT c.known, a.sku, a.available, a.backorderable, a.inventory_policy, utc_text(a.expected_at)
               FROM (SELECT $2::text IS NULL OR EXISTS (SELECT 1 FROM channels WHERE code = $2) AS known,
-                           (SELECT array_agg(location) FROM channel_locations WHERE channel = $2) AS assortment) c
+                           channel_assortment($2) AS assortment) c
               LEFT JOIN LATERAL sku_availability($1::text[], c.assortment) a ON c.known
              ORDER BY a.ord""";
     private static final String FLUSH = "SELECT flush_availability(make_interval(secs => $1), $2)";

@@ -136,6 +136,10 @@ public class OrderRepository {
             sql.append(" AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = $")
                     .append(args.size()).append(')');
         }
+        if (query.backordered() != null) {
+            sql.append(query.backordered() ? " AND" : " AND NOT")
+                    .append(" EXISTS (SELECT 1 FROM backorders b WHERE b.owner_id = o.id)");
+        }
         if (query.createdFrom() != null) {
             args.add(OffsetDateTime.ofInstant(query.createdFrom(), ZoneOffset.UTC));
             sql.append(" AND o.created_at >= $").append(args.size());

@@ -118,6 +118,8 @@ public class OrderResource {
             @QueryParam("sku") String sku,
             @Parameter(description = "RFC 3339, inclusive") @QueryParam("createdFrom") String createdFrom,
             @Parameter(description = "RFC 3339, exclusive") @QueryParam("createdTo") String createdTo,
+            @Parameter(description = "true: only orders with units waiting for stock (backordered or pre-ordered); "
+                    + "false: only orders without") @QueryParam("backordered") String backordered,
             @Parameter(description = "1-200, default 50") @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {
         int pageSize = limit == null ? OrderService.DEFAULT_PAGE : limit;
@@ -125,7 +127,7 @@ public class OrderResource {
             throw new InvalidRequest("limit", "must be between 1 and " + OrderService.MAX_PAGE);
         }
         OrderQuery query = new OrderQuery(channel, status, sku, instant("createdFrom", createdFrom),
-                instant("createdTo", createdTo), cursor == null ? null : Cursor.decode(cursor));
+                instant("createdTo", createdTo), flag("backordered", backordered), cursor == null ? null : Cursor.decode(cursor));
         return orders.list(query, pageSize, caller.get());
     }
 
@@ -205,6 +207,18 @@ public class OrderResource {
 
     private static BatchResult.Item item(int index, Problem problem) {
         return new BatchResult.Item(index, problem.getStatus(), null, problem);
+    }
+
+    /** A strict true/false query value (anything else is a 400 naming it), null when absent. */
+    private static Boolean flag(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (value) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new InvalidRequest(name, "must be true or false");
+        };
     }
 
     private static Instant instant(String name, String value) {

@@ -39,7 +39,7 @@ public class OrderService {
                 return Uni.createFrom().item(new OrderPage(List.of(), null));
             }
             scoped = new OrderQuery(own, query.status(), query.sku(), query.createdFrom(), query.createdTo(),
-                    query.after());
+                    query.backordered(), query.after());
         }
         return orders.list(scoped, limit + 1).map(found -> {
             boolean more = found.size() > limit;

@@ -191,6 +191,10 @@ class BackorderTest {
         String second = place(channel, Api.order("C-2", sku, 2)); // 2 waiting
         asAdmin().get("/v1/orders/{id}", first).then().body("lines[0].backordered", equalTo(3), "backordered", equalTo(true));
         asAdmin().get("/v1/skus/{sku}/policy", sku).then().body("backordered", equalTo(5), "backorderable", nullValue());
+        asAdmin().queryParam("channel", channel).queryParam("backordered", "true").get("/v1/orders").then()
+                .statusCode(200).body("items.size()", equalTo(2));
+        asAdmin().queryParam("channel", channel).queryParam("backordered", "maybe").get("/v1/orders").then()
+                .statusCode(400).body("errors[0].field", equalTo("backordered"));
 
         asAdmin().body(Map.of("reason", "changed mind")).post("/v1/orders/{id}/cancel", first).then().statusCode(200)
                 .body("lines[0].backordered", equalTo(0), "backordered", equalTo(false));
@@ -203,6 +207,10 @@ class BackorderTest {
                 "lines[0].allocations[0].quantity", equalTo(2), "version", equalTo(2));
         assertEquals(0, Db.count("SELECT count(*) FROM outbox WHERE type = 'order.backorder_allocated'"
                 + " AND payload ->> 'orderId' = ?", first));
+        asAdmin().queryParam("channel", channel).queryParam("backordered", "true").get("/v1/orders").then()
+                .statusCode(200).body("items.size()", equalTo(0));
+        asAdmin().queryParam("channel", channel).queryParam("backordered", "false").get("/v1/orders").then()
+                .statusCode(200).body("items.size()", equalTo(2));
     }
 
     @Test
