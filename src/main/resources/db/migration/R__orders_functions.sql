@@ -20,23 +20,29 @@ CREATE OR REPLACE FUNCTION order_document(p_id uuid, p_number bigint, p_channel 
                                           p_hold uuid, p_version integer, p_created timestamptz,
                                           p_updated timestamptz, p_shipments jsonb, p_returns jsonb)
     RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_lines       jsonb;
+    v_backordered boolean;
 BEGIN
+    -- the lines and whether any waits, in one pass over them
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'sku', l ->> 'sku', 'quantity', (l ->> 'quantity')::int,
+               'unitPrice', round((l ->> 'unitPrice')::numeric, p_digits)::text,
+               'allocations', (SELECT coalesce(jsonb_agg(jsonb_build_object('location', a ->> 'location',
+                                                                            'quantity', (a ->> 'quantity')::int)
+                                                         ORDER BY a_ord), '[]')
+                                 FROM jsonb_array_elements(p_allocs) WITH ORDINALITY AS x(a, a_ord)
+                                WHERE (a ->> 'line')::int = ord),
+               'backordered', coalesce((l ->> 'backordered')::int, 0),
+               'expectedAt', l ->> 'expectedAt')
+               ORDER BY ord), '[]'),
+           coalesce(bool_or((l ->> 'backordered')::int > 0), false)
+      INTO v_lines, v_backordered
+      FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(l, ord);
     RETURN jsonb_build_object(
         'id', p_id, 'number', p_number, 'channel', p_channel, 'externalId', p_external_id, 'status', p_status,
         'currency', p_currency, 'customer', p_customer, 'shippingAddress', p_address,
-        'lines', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                      'sku', l ->> 'sku', 'quantity', (l ->> 'quantity')::int,
-                      'unitPrice', round((l ->> 'unitPrice')::numeric, p_digits)::text,
-                      'allocations', (SELECT coalesce(jsonb_agg(jsonb_build_object('location', a ->> 'location',
-                                                                                   'quantity', (a ->> 'quantity')::int)
-                                                                ORDER BY a_ord), '[]')
-                                        FROM jsonb_array_elements(p_allocs) WITH ORDINALITY AS x(a, a_ord)
-                                       WHERE (a ->> 'line')::int = ord),
-                      'backordered', coalesce((l ->> 'backordered')::int, 0),
-                      'expectedAt', l ->> 'expectedAt')
-                      ORDER BY ord), '[]')
-                    FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(l, ord)),
-        'backordered', EXISTS (SELECT 1 FROM jsonb_array_elements(p_lines) l WHERE (l ->> 'backordered')::int > 0),
+        'lines', v_lines, 'backordered', v_backordered,
         'total', round(p_total, p_digits)::text,
         'holdId', p_hold, 'version', p_version,
         'createdAt', to_char(p_created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -222,8 +228,10 @@ BEGIN
                          jsonb_array_elements(x -> 'lines') l WHERE x ->> 'holdId' IS NULL);
     -- the policy rows of every SKU of the batch, the holds' too (a conversion moves the hold's backorders, which
     -- serving would otherwise change under it), then the stock rows
-    v_promisable := lock_sku_policies(ARRAY(SELECT DISTINCT l ->> 'sku' FROM jsonb_array_elements(p_orders) x,
-                                                  jsonb_array_elements(x -> 'lines') l));
+    v_promisable := lock_sku_policies(CASE WHEN NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_orders) x
+                                                            WHERE x ->> 'holdId' IS NOT NULL) THEN v_skus
+        ELSE ARRAY(SELECT DISTINCT l ->> 'sku' FROM jsonb_array_elements(p_orders) x, jsonb_array_elements(x -> 'lines') l)
+        END);
     PERFORM lock_stock(v_skus);
     v_assorted := EXISTS (SELECT 1 FROM channel_locations);
     FOR o IN SELECT value FROM jsonb_array_elements(p_orders) LOOP
