@@ -111,12 +111,10 @@ BEGIN
     FOR line IN SELECT ord::int AS line_no, l ->> 'sku' AS sku, (l ->> 'quantity')::int AS quantity
                   FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(l, ord) ORDER BY ord LOOP
         remaining := line.quantity;
-        -- (coalesce rather than "p_assortment IS NULL OR ...", which would make the cached plan generic-hostile; see
-        -- stock_shortages: with no assortment, every location of the row is in the array of itself)
         FOR source IN SELECT s.location, s.on_hand - s.reserved AS available
                         FROM stock s JOIN locations loc ON loc.code = s.location
                        WHERE s.sku = line.sku AND s.on_hand > s.reserved
-                         AND s.location = ANY (coalesce(p_assortment, ARRAY[s.location]))
+                         AND (p_assortment IS NULL OR s.location = ANY (p_assortment))
                        ORDER BY loc.priority, loc.code LOOP
             taken := least(remaining, source.available);
             UPDATE stock SET reserved = reserved + taken, updated_at = now(), availability_changed = true
