@@ -5,6 +5,18 @@
 -- Files are applied in name order, this one first: its LANGUAGE sql body names only tables; the plpgsql one calls
 -- utc_text (R__fulfillment_functions.sql) and append_outbox_event (R__outbox_functions.sql), resolved when called.
 
+-- THE rule of `backorderable`, the units of a SKU that may still be promised beyond what is available: 0 under DENY
+-- (also for a SKU without a policy, p_policy NULL), NULL when the limit is unlimited, else limit - backordered, never
+-- negative. Used by sku_availability (the API and stock.changed), sku_policy_json and unpromisable_shortages.
+-- LANGUAGE sql and IMMUTABLE, so it is inlined where it is called. Here, in the first file applied, because
+-- sku_availability below is a LANGUAGE sql body, checked when it is created.
+CREATE OR REPLACE FUNCTION sku_backorderable(p_policy text, p_limit integer, p_backordered integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN coalesce(p_policy, 'DENY') = 'DENY' THEN 0
+                WHEN p_limit IS NULL THEN NULL
+                ELSE greatest(p_limit - p_backordered, 0) END;
+$$;
+
 -- The availability of each SKU of p_skus, in the order given (ord counts from 1), over the stock rows at the
 -- locations of p_assortment (NULL: every location): available = sum of max(onHand - reserved, 0); the SKU's policy
 -- (DENY without a sku_policies row); backorderable = the units that may still be promised beyond available (0 under
@@ -17,9 +29,7 @@ CREATE OR REPLACE FUNCTION sku_availability(p_skus text[], p_assortment text[])
     SELECT a.sku, a.ord,
            (SELECT coalesce(sum(greatest(s.on_hand - s.reserved, 0)), 0) FROM stock s
              WHERE s.sku = a.sku AND (p_assortment IS NULL OR s.location = ANY (p_assortment)))::int,
-           CASE WHEN coalesce(p.inventory_policy, 'DENY') = 'DENY' THEN 0
-                WHEN p.backorder_limit IS NULL THEN NULL
-                ELSE greatest(p.backorder_limit - p.backordered, 0) END,
+           sku_backorderable(p.inventory_policy, p.backorder_limit, p.backordered),
            coalesce(p.inventory_policy, 'DENY'),
            p.expected_at
       FROM unnest(p_skus) WITH ORDINALITY AS a(sku, ord)

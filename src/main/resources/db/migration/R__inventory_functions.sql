@@ -82,8 +82,7 @@ DECLARE
 BEGIN
     SELECT jsonb_agg(CASE WHEN p.sku IS NULL THEN x
                           ELSE x || jsonb_build_object('inventoryPolicy', p.inventory_policy, 'backorderable',
-                                  CASE WHEN p.backorder_limit IS NULL THEN NULL
-                                       ELSE greatest(p.backorder_limit - p.backordered, 0) END) END
+                                  sku_backorderable(p.inventory_policy, p.backorder_limit, p.backordered)) END
                      ORDER BY x ->> 'sku'),
            bool_or(p.sku IS NULL OR (p.backorder_limit IS NOT NULL AND p.backordered
                                       + (x ->> 'requested')::int - (x ->> 'available')::int > p.backorder_limit))
@@ -370,9 +369,8 @@ BEGIN
     RETURN coalesce(
         (SELECT jsonb_build_object('sku', p.sku, 'inventoryPolicy', p.inventory_policy, 'limit', p.backorder_limit,
                                    'expectedAt', utc_text(p.expected_at), 'backordered', p.backordered,
-                                   'backorderable', CASE WHEN p.inventory_policy = 'DENY' THEN 0
-                                                         WHEN p.backorder_limit IS NULL THEN NULL
-                                                         ELSE greatest(p.backorder_limit - p.backordered, 0) END,
+                                   'backorderable', sku_backorderable(p.inventory_policy, p.backorder_limit,
+                                                                      p.backordered),
                                    'updatedAt', utc_text(p.updated_at))
            FROM sku_policies p WHERE p.sku = p_sku),
         jsonb_build_object('sku', p_sku, 'inventoryPolicy', 'DENY', 'limit', NULL, 'expectedAt', NULL,
