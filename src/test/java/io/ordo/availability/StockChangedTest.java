@@ -144,7 +144,9 @@ class StockChangedTest {
             }
         }
         // and nothing more comes once it is quiet
-        Thread.sleep(2500);
+        int announcedInTheBurst = events.size();
+        Awaitility.await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                .until(() -> announced(sku).size() == announcedInTheBurst);
         assertEquals(events.size(), announced(sku).size());
         assertEquals(0, Db.count("SELECT count(*) FROM stock WHERE sku = ? AND availability_changed", sku));
     }
@@ -184,7 +186,8 @@ class StockChangedTest {
         Db.exec("UPDATE stock SET availability_changed = true WHERE sku = ?", sku);
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> Db.count(
                 "SELECT count(*) FROM stock WHERE sku = ? AND availability_changed", sku) == 0);
-        Thread.sleep(1500);
+        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4))
+                .until(() -> announced(sku).size() == 2);
         assertEquals(2, announced(sku).size());
 
         // a restock through change_stock (the ledgered change of a count) is announced
