@@ -86,7 +86,7 @@ BEGIN
       ORDER BY s.sku, s.location FOR UPDATE;
     UPDATE stock s SET availability_changed = false WHERE s.sku = ANY (v_skus) AND s.availability_changed;
 
-    WITH figures AS (SELECT * FROM sku_availability(v_skus, NULL)),
+    WITH figures AS (SELECT * FROM sku_availability(v_skus, channel_assortment(NULL))),
     changed AS (
         SELECT c.* FROM figures c LEFT JOIN availability_feed f ON f.sku = c.sku
          WHERE f.sku IS NULL

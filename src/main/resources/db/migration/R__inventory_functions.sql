@@ -22,10 +22,26 @@ BEGIN
 END
 $$;
 
--- The locations a channel may sell from (channel_locations), or NULL when it may sell from every location.
+-- The locations a channel may reserve from: those of its assortment (channel_locations; every location without one)
+-- that are active (V11), or NULL when that is every location. NULL p_channel: the active locations (the feed).
 CREATE OR REPLACE FUNCTION channel_assortment(p_channel text) RETURNS text[] LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN (SELECT array_agg(location ORDER BY location) FROM channel_locations WHERE channel = p_channel);
+    IF NOT EXISTS (SELECT 1 FROM channel_locations WHERE channel = p_channel) THEN
+        IF NOT EXISTS (SELECT 1 FROM locations WHERE NOT active) THEN
+            RETURN NULL;
+        END IF;
+        RETURN ARRAY(SELECT code FROM locations WHERE active ORDER BY code);
+    END IF;
+    RETURN ARRAY(SELECT c.location FROM channel_locations c JOIN locations l ON l.code = c.location
+                  WHERE c.channel = p_channel AND l.active ORDER BY c.location);
+END
+$$;
+
+-- Whether any channel may reserve from fewer than every location (an assortment, an inactive location): when not,
+-- intake skips the per-order channel_assortment lookup.
+CREATE OR REPLACE FUNCTION locations_restricted() RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM channel_locations) OR EXISTS (SELECT 1 FROM locations WHERE NOT active);
 END
 $$;
 
@@ -39,33 +55,6 @@ BEGIN
     WITH locked AS (SELECT sku, inventory_policy FROM sku_policies WHERE sku = ANY (p_skus) ORDER BY sku FOR UPDATE)
     SELECT coalesce(array_agg(sku) FILTER (WHERE inventory_policy <> 'DENY'), '{}') INTO v_promisable FROM locked;
     RETURN v_promisable;
-END
-$$;
-
--- What is missing for these lines ([{sku, quantity}]), per SKU over the locations of the assortment (NULL: all):
--- [{sku, requested, available}], or NULL when everything can be reserved. The caller holds the stock locks.
--- Two statements rather than one with "p_assortment IS NULL OR ...": plpgsql caches one plan per statement, and the
--- combined condition made every call plan afresh (5x the time of this function on the intake path).
-CREATE OR REPLACE FUNCTION stock_shortages(p_lines jsonb, p_assortment text[]) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    IF p_assortment IS NULL THEN
-        RETURN (SELECT jsonb_agg(jsonb_build_object('sku', w.sku, 'requested', w.requested, 'available', w.available)
-                         ORDER BY w.sku)
-          FROM (SELECT want.sku, want.requested,
-                       -- a correlated subquery, so that each SKU is one index lookup whatever the row estimates say
-                       (SELECT coalesce(sum(s.on_hand - s.reserved), 0) FROM stock s WHERE s.sku = want.sku)::int AS available
-                  FROM (SELECT l ->> 'sku' AS sku, sum((l ->> 'quantity')::int)::int AS requested
-                          FROM jsonb_array_elements(p_lines) AS l GROUP BY 1) want) w
-         WHERE w.available < w.requested);
-    END IF;
-    RETURN (SELECT jsonb_agg(jsonb_build_object('sku', w.sku, 'requested', w.requested, 'available', w.available)
-                     ORDER BY w.sku)
-      FROM (SELECT want.sku, want.requested,
-                   (SELECT coalesce(sum(s.on_hand - s.reserved), 0) FROM stock s
-                     WHERE s.sku = want.sku AND s.location = ANY (p_assortment))::int AS available
-              FROM (SELECT l ->> 'sku' AS sku, sum((l ->> 'quantity')::int)::int AS requested
-                      FROM jsonb_array_elements(p_lines) AS l GROUP BY 1) want) w
-     WHERE w.available < w.requested);
 END
 $$;
 
@@ -90,52 +79,6 @@ BEGIN
       FROM jsonb_array_elements(p_shortages) x
       LEFT JOIN sku_policies p ON p.sku = x ->> 'sku' AND p.sku = ANY (p_promisable);
     RETURN CASE WHEN v_refused THEN v_all END;
-END
-$$;
-
--- Reserves every line ([{sku, quantity}], line numbers from 1) greedily from the locations of the assortment (NULL:
--- all) in priority order, splitting a line across locations when needed, and records the allocations. The caller
--- holds the policy and stock locks and has checked stock_shortages (and unpromisable_shortages): what cannot be
--- reserved is backordered when p_may_backorder (the line joins its SKU's queue, the policy counts it), else it is a
--- defect. Returns [{line, sku, location, quantity}].
-CREATE OR REPLACE FUNCTION allocate_lines(p_owner uuid, p_kind text, p_lines jsonb, p_assortment text[],
-                                          p_channel text, p_may_backorder boolean) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-    line      record;
-    source    record;
-    remaining integer;
-    taken     integer;
-    result    jsonb := '[]'::jsonb;
-BEGIN
-    FOR line IN SELECT ord::int AS line_no, l ->> 'sku' AS sku, (l ->> 'quantity')::int AS quantity
-                  FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(l, ord) ORDER BY ord LOOP
-        remaining := line.quantity;
-        FOR source IN SELECT s.location, s.on_hand - s.reserved AS available
-                        FROM stock s JOIN locations loc ON loc.code = s.location
-                       WHERE s.sku = line.sku AND s.on_hand > s.reserved
-                         AND (p_assortment IS NULL OR s.location = ANY (p_assortment))
-                       ORDER BY loc.priority, loc.code LOOP
-            taken := least(remaining, source.available);
-            UPDATE stock SET reserved = reserved + taken, updated_at = now(), availability_changed = true
-             WHERE sku = line.sku AND location = source.location;
-            INSERT INTO allocations (owner_id, owner_kind, line_no, sku, location, quantity)
-            VALUES (p_owner, p_kind, line.line_no, line.sku, source.location, taken);
-            result := result || jsonb_build_object('line', line.line_no, 'sku', line.sku,
-                                                   'location', source.location, 'quantity', taken);
-            remaining := remaining - taken;
-            EXIT WHEN remaining = 0;
-        END LOOP;
-        IF remaining > 0 THEN
-            IF NOT p_may_backorder THEN
-                RAISE EXCEPTION 'allocate_lines: % units of % could not be reserved', remaining, line.sku;
-            END IF;
-            INSERT INTO backorders (owner_id, owner_kind, line_no, sku, channel, quantity)
-            VALUES (p_owner, p_kind, line.line_no, line.sku, p_channel, remaining);
-            UPDATE sku_policies SET backordered = backordered + remaining, availability_changed = true
-             WHERE sku = line.sku;
-        END IF;
-    END LOOP;
-    RETURN result;
 END
 $$;
 
@@ -189,7 +132,7 @@ BEGIN
     FOR v_sku IN SELECT sku FROM sku_policies WHERE sku = ANY (p_skus) AND backordered > 0 ORDER BY sku LOOP
         SELECT coalesce(sum(on_hand - reserved), 0) INTO v_left FROM stock WHERE sku = v_sku;
         CONTINUE WHEN v_left = 0;
-        FOR b IN SELECT owner_id, owner_kind, line_no, channel, quantity FROM backorders
+        FOR b IN SELECT owner_id, owner_kind, line_no, channel, quantity, excluded_locations, location FROM backorders
                   WHERE sku = v_sku ORDER BY position LOOP
             remaining := b.quantity;
             v_assort := channel_assortment(b.channel);
@@ -197,13 +140,14 @@ BEGIN
                             FROM stock s JOIN locations loc ON loc.code = s.location
                            WHERE s.sku = v_sku AND s.on_hand > s.reserved
                              AND (v_assort IS NULL OR s.location = ANY (v_assort))
+                             AND (b.excluded_locations IS NULL OR s.location <> ALL (b.excluded_locations))
+                             AND (b.location IS NULL OR s.location = b.location)
                            ORDER BY loc.priority, loc.code LOOP
                 taken := least(remaining, source.available);
-                UPDATE stock SET reserved = reserved + taken, updated_at = now(), availability_changed = true
-                 WHERE sku = v_sku AND location = source.location;
-                INSERT INTO allocations (owner_id, owner_kind, line_no, sku, location, quantity)
-                VALUES (b.owner_id, b.owner_kind, b.line_no, v_sku, source.location, taken)
-                ON CONFLICT (owner_id, line_no, location) DO UPDATE SET quantity = allocations.quantity + excluded.quantity;
+                PERFORM reserve_allocations(b.owner_id, b.owner_kind, jsonb_build_array(jsonb_build_object(
+                    'line', b.line_no, 'sku', v_sku, 'location', source.location, 'quantity', taken,
+                    'reason', jsonb_build_object('rule', 'BACKORDER',
+                                                 'detail', 'served first come, first served, by location priority'))));
                 IF b.owner_kind = 'ORDER' THEN
                     INSERT INTO backorder_allocations (order_id, line_no, sku, location, quantity)
                     VALUES (b.owner_id, b.line_no, v_sku, source.location, taken);
@@ -487,7 +431,8 @@ DECLARE
     v_created    timestamptz;
     v_skus       text[];
     v_promisable text[];
-    v_assort     text[];
+    v_routing    jsonb;
+    v_plan       record;
     v_backorder  boolean := false;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM channels WHERE code = p_channel) THEN
@@ -499,10 +444,13 @@ BEGIN
     IF EXISTS (SELECT 1 FROM holds WHERE id = p_id) THEN
         RETURN jsonb_build_object('outcome', 'EXISTS');
     END IF;
-    v_assort := channel_assortment(p_channel);
-    v_short := stock_shortages(p_lines, v_assort);
-    IF v_short IS NOT NULL THEN
-        v_short := unpromisable_shortages(v_short, v_promisable);
+    v_routing := channel_routing_json(p_channel);
+    SELECT * INTO v_plan
+      FROM route_lines(p_lines, channel_assortment(p_channel),
+                       CASE WHEN v_routing IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(v_routing -> 'rules')) END,
+                       coalesce((v_routing ->> 'allowSplit')::boolean, true), NULL, NULL);
+    IF v_plan.missing IS NOT NULL THEN
+        v_short := unpromisable_shortages(routed_shortages(p_lines, v_plan.missing), v_promisable);
         IF v_short IS NOT NULL THEN
             RETURN jsonb_build_object('outcome', 'SHORTAGE', 'shortages', v_short);
         END IF;
@@ -512,7 +460,11 @@ BEGIN
     RETURNING created_at INTO v_created;
     INSERT INTO hold_lines (hold_id, line_no, sku, quantity)
     SELECT p_id, ord, l ->> 'sku', (l ->> 'quantity')::int FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(l, ord);
-    v_allocs := allocate_lines(p_id, 'HOLD', p_lines, v_assort, p_channel, v_backorder);
+    PERFORM reserve_allocations(p_id, 'HOLD', v_plan.allocations);
+    IF v_backorder THEN
+        PERFORM backorder_missing(p_id, 'HOLD', p_channel, v_plan.missing, NULL);
+    END IF;
+    v_allocs := v_plan.allocations;
     PERFORM note_stock_levels(v_skus, NULL, true);
     RETURN jsonb_build_object('outcome', 'ACCEPTED', 'createdAt', v_created, 'allocations', v_allocs,
                               'lines', CASE WHEN v_backorder THEN backordered_lines(p_id, 'HOLD', p_lines) END);

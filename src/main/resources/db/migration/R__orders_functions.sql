@@ -11,14 +11,16 @@
 -- view and the event payload cannot differ.
 -- p_lines: [{sku, quantity, unitPrice, backordered?, expectedAt?}] in line order (line n is the n-th element;
 -- backordered: units waiting for stock, 0 when absent; expectedAt: a pre-order line's release date as text);
--- p_allocs: [{line, location, quantity}] (units still reserved) in line, then reservation (location priority) order.
+-- p_allocs: [{line, location, quantity, reason}] (units still reserved) in line, then reservation (rank) order.
+-- p_routing: the order's `routing` ({rules, allowSplit, decidedAt}, see order_routing_json).
 -- The order is `backordered` while any line waits. Money is rounded to the
 -- currency's minor units, p_digits (decided by the service, see io.ordo.order.Money, and kept on the order row).
 CREATE OR REPLACE FUNCTION order_document(p_id uuid, p_number bigint, p_channel text, p_external_id text,
                                           p_status text, p_currency text, p_digits integer, p_customer jsonb,
                                           p_address jsonb, p_lines jsonb, p_allocs jsonb, p_total numeric,
                                           p_hold uuid, p_version integer, p_created timestamptz,
-                                          p_updated timestamptz, p_shipments jsonb, p_returns jsonb)
+                                          p_updated timestamptz, p_shipments jsonb, p_returns jsonb,
+                                          p_routing jsonb)
     RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_lines       jsonb;
@@ -29,7 +31,8 @@ BEGIN
                'sku', l ->> 'sku', 'quantity', (l ->> 'quantity')::int,
                'unitPrice', round((l ->> 'unitPrice')::numeric, p_digits)::text,
                'allocations', (SELECT coalesce(jsonb_agg(jsonb_build_object('location', a ->> 'location',
-                                                                            'quantity', (a ->> 'quantity')::int)
+                                                                            'quantity', (a ->> 'quantity')::int,
+                                                                            'reason', a -> 'reason')
                                                          ORDER BY a_ord), '[]')
                                  FROM jsonb_array_elements(p_allocs) WITH ORDINALITY AS x(a, a_ord)
                                 WHERE (a ->> 'line')::int = ord),
@@ -42,7 +45,7 @@ BEGIN
     RETURN jsonb_build_object(
         'id', p_id, 'number', p_number, 'channel', p_channel, 'externalId', p_external_id, 'status', p_status,
         'currency', p_currency, 'customer', p_customer, 'shippingAddress', p_address,
-        'lines', v_lines, 'backordered', v_backordered,
+        'lines', v_lines, 'backordered', v_backordered, 'routing', p_routing,
         'total', round(p_total, p_digits)::text,
         'holdId', p_hold, 'version', p_version,
         'createdAt', to_char(p_created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -64,13 +67,17 @@ BEGIN
            FROM order_lines l LEFT JOIN backorders b ON b.owner_id = o.id AND b.line_no = l.line_no
           WHERE l.order_id = o.id),
         (SELECT coalesce(jsonb_agg(jsonb_build_object('line', a.line_no, 'location', a.location,
-                                                      'quantity', a.quantity - a.shipped)
+                                                      'quantity', a.quantity - a.shipped,
+                                                      'reason', coalesce(a.reason, jsonb_build_object(
+                                                          'rule', 'PRIORITY',
+                                                          'detail', 'reserved before routing reasons were recorded')))
                                    ORDER BY a.line_no, loc.priority, a.location), '[]')
            FROM allocations a JOIN locations loc ON loc.code = a.location
           WHERE a.owner_id = o.id AND a.released_at IS NULL AND a.shipped < a.quantity),
         o.total, o.hold_id, o.version, o.created_at, o.updated_at,
         CASE WHEN o.status IN ('ACCEPTED', 'PROCESSING', 'CANCELLED') THEN '[]'::jsonb ELSE order_shipments_json(o.id) END,
-        CASE WHEN o.status IN ('ACCEPTED', 'PROCESSING', 'CANCELLED') THEN '[]'::jsonb ELSE order_returns_json(o.id) END)
+        CASE WHEN o.status IN ('ACCEPTED', 'PROCESSING', 'CANCELLED') THEN '[]'::jsonb ELSE order_returns_json(o.id) END,
+        order_routing_json(o.routing, o.created_at))
       FROM orders o WHERE o.id = p_order);
 END
 $$;
@@ -102,7 +109,8 @@ $$;
 -- Step 1 for one order (JSON as built by io.ordo.order.NewOrder), its hold (if any) already locked: outcome is the
 -- final answer when the order is refused here (UNKNOWN_CHANNEL, HOLD_*, DUPLICATE), else NULL, with the new row's
 -- number and created_at.
-CREATE OR REPLACE FUNCTION order_rows(o jsonb, OUT outcome jsonb, OUT number bigint, OUT created timestamptz)
+CREATE OR REPLACE FUNCTION order_rows(o jsonb, OUT outcome jsonb, OUT number bigint, OUT created timestamptz,
+                                      OUT routing jsonb)
     LANGUAGE plpgsql AS $$
 DECLARE
     v_id      uuid := (o ->> 'id')::uuid;
@@ -134,10 +142,11 @@ BEGIN
         END IF;
     END IF;
 
+    routing := channel_routing_json(o ->> 'channel');
     INSERT INTO orders (id, channel, external_id, status, currency, currency_digits, customer, shipping_address, total,
-                        hold_id)
+                        hold_id, routing)
     VALUES (v_id, o ->> 'channel', o ->> 'externalId', 'ACCEPTED', o ->> 'currency', (o ->> 'currencyDigits')::int,
-            o -> 'customer', o -> 'shippingAddress', (o ->> 'total')::numeric, v_hold_id)
+            o -> 'customer', o -> 'shippingAddress', (o ->> 'total')::numeric, v_hold_id, routing)
     ON CONFLICT (channel, external_id) DO NOTHING
     RETURNING orders.number, orders.created_at INTO number, created;
     IF NOT FOUND THEN
@@ -157,14 +166,15 @@ $$;
 -- policy rows of its SKUs (p_promisable: those that promise beyond the shelf), then the stock rows. A shortage that
 -- its policies cannot promise takes its rows away again and answers SHORTAGE (a number of the sequence stays unused);
 -- otherwise it reserves, backorders the rest, and writes the order.created event.
--- p_assorted: some channel has an assortment (else no per-order lookup); the order reserves only from its channel's
--- locations.
+-- p_routing: the channel's routing rules when order_rows wrote the rows (NULL: the default), decided here
+-- (route_lines, R__routing_functions.sql) among the locked stock rows. p_assorted: some channel may reserve from
+-- fewer than every location (locations_restricted; else no per-order lookup).
 -- Intake hot path: the order.created payload (and the ACCEPTED answer) is the order document built from what this
 -- function already holds (the request, the number, the timestamps and the allocations it just made) instead of
 -- reading the order back with order_json, which would cost three more index scans and a join per order inside the
 -- placing transaction. It is the same JSON (OrderEventsTest compares the two).
-CREATE OR REPLACE FUNCTION reserve_order(o jsonb, p_number bigint, p_created timestamptz, p_promisable text[],
-                                         p_assorted boolean) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION reserve_order(o jsonb, p_number bigint, p_created timestamptz, p_routing jsonb,
+                                         p_promisable text[], p_assorted boolean) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     v_id        uuid := (o ->> 'id')::uuid;
     v_hold_id   uuid := (o ->> 'holdId')::uuid;
@@ -173,15 +183,19 @@ DECLARE
     v_document  jsonb;
     v_lines     jsonb := o -> 'lines';
     v_assort    text[];
+    v_plan      record;
     v_backorder boolean := false;
 BEGIN
     IF v_hold_id IS NULL THEN
         IF p_assorted THEN
             v_assort := channel_assortment(o ->> 'channel');
         END IF;
-        v_short := stock_shortages(v_lines, v_assort);
-        IF v_short IS NOT NULL THEN
-            v_short := unpromisable_shortages(v_short, p_promisable);
+        SELECT * INTO v_plan
+          FROM route_lines(v_lines, v_assort,
+                           CASE WHEN p_routing IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(p_routing -> 'rules')) END,
+                           coalesce((p_routing ->> 'allowSplit')::boolean, true), o -> 'shippingAddress', NULL);
+        IF v_plan.missing IS NOT NULL THEN
+            v_short := unpromisable_shortages(routed_shortages(v_lines, v_plan.missing), p_promisable);
             IF v_short IS NOT NULL THEN
                 DELETE FROM order_lines WHERE order_id = v_id;
                 DELETE FROM orders WHERE id = v_id;
@@ -189,21 +203,27 @@ BEGIN
             END IF;
             v_backorder := true;
         END IF;
-        v_allocs := allocate_lines(v_id, 'ORDER', v_lines, v_assort, o ->> 'channel', v_backorder);
+        v_allocs := v_plan.allocations;
+        PERFORM reserve_allocations(v_id, 'ORDER', v_allocs);
+        IF v_backorder THEN
+            PERFORM backorder_missing(v_id, 'ORDER', o ->> 'channel', v_plan.missing, NULL);
+        END IF;
     ELSE
         UPDATE allocations a SET owner_id = v_id, owner_kind = 'ORDER', line_no = ol.line_no
           FROM order_lines ol
          WHERE a.owner_id = v_hold_id AND a.released_at IS NULL AND ol.order_id = v_id AND ol.sku = a.sku;
         -- the hold's backorders become the order's, keeping their place in the queue
-        WITH moved AS (DELETE FROM backorders WHERE owner_id = v_hold_id RETURNING sku, channel, quantity, position)
-        INSERT INTO backorders (owner_id, owner_kind, line_no, sku, channel, quantity, position)
-        SELECT v_id, 'ORDER', ol.line_no, m.sku, min(m.channel), sum(m.quantity), min(m.position)
+        WITH moved AS (DELETE FROM backorders WHERE owner_id = v_hold_id
+                       RETURNING sku, channel, quantity, position, location)
+        INSERT INTO backorders (owner_id, owner_kind, line_no, sku, channel, quantity, position, location)
+        SELECT v_id, 'ORDER', ol.line_no, m.sku, min(m.channel), sum(m.quantity), min(m.position), min(m.location)
           FROM moved m JOIN order_lines ol ON ol.order_id = v_id AND ol.sku = m.sku
          GROUP BY ol.line_no, m.sku;
         v_backorder := FOUND;
         UPDATE holds SET status = 'CONVERTED', order_id = v_id, updated_at = now() WHERE id = v_hold_id;
         SELECT coalesce(jsonb_agg(jsonb_build_object('line', a.line_no, 'sku', a.sku, 'location', a.location,
-                                                     'quantity', a.quantity) ORDER BY a.line_no, loc.priority, a.location), '[]')
+                                                     'quantity', a.quantity, 'reason', a.reason)
+                                  ORDER BY a.line_no, loc.priority, a.location), '[]')
           INTO v_allocs FROM allocations a JOIN locations loc ON loc.code = a.location WHERE a.owner_id = v_id;
     END IF;
 
@@ -214,7 +234,7 @@ BEGIN
     v_document := order_document(v_id, p_number, o ->> 'channel', o ->> 'externalId', 'ACCEPTED', o ->> 'currency',
                                  (o ->> 'currencyDigits')::int, o -> 'customer', o -> 'shippingAddress', v_lines,
                                  v_allocs, (o ->> 'total')::numeric, v_hold_id, 1, p_created, p_created,
-                                 '[]'::jsonb, '[]'::jsonb);
+                                 '[]'::jsonb, '[]'::jsonb, order_routing_json(p_routing, p_created));
     PERFORM append_order_event(v_id, 1, 'order.created', 'ACCEPTED',
                                CASE WHEN v_hold_id IS NULL THEN NULL ELSE jsonb_build_object('holdId', v_hold_id) END,
                                o ->> 'actor', v_document);
@@ -241,7 +261,7 @@ BEGIN
     IF v_rows.outcome IS NOT NULL THEN
         RETURN v_rows.outcome;
     END IF;
-    RETURN reserve_order(o, v_rows.number, v_rows.created, p_promisable, p_assorted);
+    RETURN reserve_order(o, v_rows.number, v_rows.created, v_rows.routing, p_promisable, p_assorted);
 END
 $$;
 
@@ -267,6 +287,7 @@ DECLARE
     v_final      jsonb[] := array_fill(NULL::jsonb, ARRAY[v_count]);
     v_numbers    bigint[] := array_fill(NULL::bigint, ARRAY[v_count]);
     v_created    timestamptz[] := array_fill(NULL::timestamptz, ARRAY[v_count]);
+    v_routing    jsonb[] := array_fill(NULL::jsonb, ARRAY[v_count]);
     results      jsonb[] := '{}';
     v_skus       text[];
     v_promisable text[];
@@ -287,6 +308,7 @@ BEGIN
             v_ids := v_ids || (o ->> 'id')::uuid;
             v_numbers[i] := v_rows.number;
             v_created[i] := v_rows.created;
+            v_routing[i] := v_rows.routing;
         ELSIF v_rows.outcome ->> 'outcome' = 'DUPLICATE'
               AND (v_rows.outcome ->> 'existingOrderId')::uuid = ANY (v_ids) THEN
             v_final[i] := 'null';
@@ -303,13 +325,13 @@ BEGIN
                                                             WHERE x ->> 'holdId' IS NOT NULL) THEN v_skus
         ELSE ARRAY(SELECT DISTINCT l ->> 'sku' FROM jsonb_array_elements(p_orders) x, jsonb_array_elements(x -> 'lines') l)
         END);
-    v_assorted := EXISTS (SELECT 1 FROM channel_locations);
+    v_assorted := locations_restricted();
     PERFORM lock_stock(v_skus);
 
     -- step 2, in the batch's order
     FOR o, i IN SELECT x, n FROM jsonb_array_elements(p_orders) WITH ORDINALITY AS t(x, n) ORDER BY n LOOP
         IF v_final[i] IS NULL THEN
-            results := results || reserve_order(o, v_numbers[i], v_created[i], v_promisable, v_assorted);
+            results := results || reserve_order(o, v_numbers[i], v_created[i], v_routing[i], v_promisable, v_assorted);
         ELSIF v_final[i] = 'null' THEN
             results := results || place_order(o, v_promisable, v_assorted);
         ELSE

@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -65,6 +66,19 @@ public class LocationResource {
     @Operation(summary = "List locations", description = "Roles: all. In reservation order (priority, code).")
     public Uni<Items<LocationView>> list() {
         return locations.list().map(Items::new);
+    }
+
+    @PATCH
+    @Path("/{code}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Change a location", description = "Role: `ordo-admin`. The fields given change (name, "
+            + "priority, country, latitude with longitude, active); the code and type never do. `active: false` takes "
+            + "the location out of routing, holds, backorder serving and availability; its stock and the reservations "
+            + "it has stay.")
+    @ProblemResponses.Validation
+    @ProblemResponses.NotFound
+    public Uni<LocationView> update(@PathParam("code") String code, @Valid @NotNull UpdateLocation body) {
+        return locations.update(code, body);
     }
 
     @GET

@@ -14,9 +14,15 @@ public record LocationView(
         @Schema(examples = "Lisbon warehouse") String name,
         @Schema(examples = "WAREHOUSE") LocationType type,
         @Schema(examples = "10") int priority,
-        Instant createdAt) {
+        @Schema(examples = "PT", description = "Null on locations created without one") String country,
+        @Schema(examples = "38.7223") Double latitude,
+        @Schema(examples = "-9.1393") Double longitude,
+        @Schema(examples = "true") boolean active,
+        Instant createdAt,
+        Instant updatedAt) {
 
     static LocationView of(Location location) {
-        return new LocationView(location.code, location.name, location.type, location.priority, location.createdAt);
+        return new LocationView(location.code, location.name, location.type, location.priority, location.country,
+                location.latitude, location.longitude, location.active, location.createdAt, location.updatedAt);
     }
 }

@@ -20,6 +20,7 @@ public enum ProblemType {
     RETURN_MISMATCH(409, "More received than the return asked for", "return-mismatch"),
     REFUND_EXCEEDS_PAID(409, "Refund exceeds what was paid", "refund-exceeds-paid"),
     STALE_VERSION(412, "Precondition failed", "stale-version"),
+    PRECONDITION_REQUIRED(428, "Precondition required", "precondition-required"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused", "idempotency-key-reused"),
     PAYLOAD_TOO_LARGE(413, "Request body too large", "payload-too-large"),
     SERVICE_UNAVAILABLE(503, "Service unavailable", "service-unavailable"),

@@ -31,7 +31,7 @@ public class HoldRepository {
                       FROM hold_lines l LEFT JOIN backorders b ON b.owner_id = h.id AND b.line_no = l.line_no
                      WHERE l.hold_id = h.id) AS lines,
                    (SELECT jsonb_agg(jsonb_build_object('line', a.line_no, 'location', a.location,
-                                                        'quantity', a.quantity)
+                                                        'quantity', a.quantity, 'reason', a.reason)
                                      ORDER BY a.line_no, loc.priority, a.location)
                       FROM allocations a JOIN locations loc ON loc.code = a.location
                      WHERE a.owner_id = h.id AND a.released_at IS NULL) AS allocations

@@ -39,6 +39,9 @@ record NewOrder(UUID id, String channel, PlaceOrder request, BigDecimal total, i
                 .put("holdId", request.holdId() == null ? null : request.holdId().toString())
                 .put("actor", actor)
                 .put("lines", lines);
+        if (a.latitude() != null) {
+            json.getJsonObject("shippingAddress").put("latitude", a.latitude()).put("longitude", a.longitude());
+        }
         if (resume) {
             json.put("resume", true);
         }

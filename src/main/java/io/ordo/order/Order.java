@@ -105,6 +105,23 @@ public final class Order {
                 false);
     }
 
+    /**
+     * Before the reservations move ({@code reroute_order}): only an order that may still ship has any to move. The
+     * change records {@code order.rerouted} with {@code detail} (reason, excluded locations, what moved), the
+     * status unchanged.
+     */
+    public Order acceptReroute() {
+        if (!status.acceptsShipments()) {
+            throw new NotReroutable(status);
+        }
+        return this;
+    }
+
+    public Change rerouted(Map<String, Object> detail) {
+        acceptReroute();
+        return new Change(status, List.of(new OrderRepository.Event(EventType.ORDER_REROUTED, detail)), false);
+    }
+
     /** Checked before units are taken out of stock: shipments are taken until the last unit left. */
     public Order acceptShipment() {
         if (!status.acceptsShipments()) {

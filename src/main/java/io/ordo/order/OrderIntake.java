@@ -137,6 +137,11 @@ public class OrderIntake {
     NewOrder prepare(PlaceOrder request, Caller caller, Claim claim) {
         String channel = caller.channelForWrite(request.channel())
                 .orElseThrow(() -> new InvalidRequest("channel", "must not be null"));
+        ShippingAddress address = request.shippingAddress();
+        if ((address.latitude() == null) != (address.longitude() == null)) {
+            throw new InvalidRequest(address.latitude() == null ? "shippingAddress.latitude" : "shippingAddress.longitude",
+                    "latitude and longitude must be given together");
+        }
         Currency currency = Money.currency(request.currency());
         if (currency == null) {
             throw new InvalidRequest("currency", "is not an ISO 4217 currency");

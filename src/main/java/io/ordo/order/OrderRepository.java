@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.ordo.common.ResourceNotFound;
 import io.ordo.inventory.AllocationView;
+import io.ordo.inventory.InsufficientStock;
 import io.ordo.inventory.Shortage;
 import io.ordo.outbox.EventType;
 import io.ordo.security.Caller;
@@ -55,6 +56,8 @@ public class OrderRepository {
             UPDATE orders SET status = $2, version = version + 1, last_sequence = last_sequence + $3, updated_at = now()
              WHERE id = $1 RETURNING last_sequence""";
     private static final String APPEND_EVENT = "SELECT append_order_event($1, $2, $3, $4, $5::jsonb, $6, order_json($1))";
+    private static final String REROUTE = "SELECT reroute_order($1, $2::text[])";
+    private static final String PREVIEW = "SELECT preview_routing($1::jsonb, $2::text[], $3)";
     private static final String HISTORY = """
             SELECT sequence, type, status, detail, actor, created_at FROM order_history WHERE order_id = $1
              ORDER BY sequence""";
@@ -244,6 +247,34 @@ public class OrderRepository {
                 });
     }
 
+    /**
+     * Moves the order's unshipped reservations (reroute_order, R__routing_functions.sql) in the caller's transaction,
+     * which holds the order's lock: its answer ({outcome: REROUTED, moved, backordered}), or a failure with
+     * {@link InsufficientStock} when units could be placed nowhere and their SKU's policy does not promise them.
+     */
+    public Uni<JsonObject> reroute(SqlConnection tx, UUID id, List<String> excludeLocations) {
+        return tx.preparedQuery(REROUTE).execute(Tuple.of(id, excludeLocations.toArray(String[]::new))).map(rows -> {
+            JsonObject answer = (JsonObject) rows.iterator().next().getJson(0);
+            if ("SHORTAGE".equals(answer.getString("outcome"))) {
+                throw new InsufficientStock(Shortage.fromJson(answer.getJsonArray("shortages")));
+            }
+            return answer;
+        });
+    }
+
+    /**
+     * What the order would get now (preview_routing): its channel's rules, or {@code rules}/{@code allowSplit} when
+     * given; nothing is locked or written. Empty when the channel does not exist.
+     */
+    public Uni<Optional<JsonObject>> preview(JsonObject order, List<String> rules, Boolean allowSplit) {
+        return pool.preparedQuery(PREVIEW).execute(Tuple.of(order, rules == null ? null : rules.toArray(String[]::new),
+                allowSplit)).map(rows -> {
+                    JsonObject answer = (JsonObject) rows.iterator().next().getJson(0);
+                    return "UNKNOWN_CHANNEL".equals(answer.getString("outcome")) ? Optional.empty()
+                            : Optional.of(answer);
+                });
+    }
+
     public Pool pool() {
         return pool;
     }
@@ -261,8 +292,7 @@ public class OrderRepository {
             JsonArray allocations = line.getJsonArray("allocations");
             List<AllocationView> allocationViews = new ArrayList<>(allocations.size());
             for (int k = 0; k < allocations.size(); k++) {
-                JsonObject a = allocations.getJsonObject(k);
-                allocationViews.add(new AllocationView(a.getString("location"), a.getInteger("quantity")));
+                allocationViews.add(AllocationView.of(allocations.getJsonObject(k)));
             }
             String expectedAt = line.getString("expectedAt");
             lineViews.add(new OrderLineView(line.getString("sku"), line.getInteger("quantity"),
@@ -276,8 +306,10 @@ public class OrderRepository {
                 doc.getString("externalId"), OrderStatus.valueOf(doc.getString("status")), doc.getString("currency"),
                 new Customer(c.getString("email"), c.getString("name"), c.getString("phone")),
                 new ShippingAddress(a.getString("line1"), a.getString("line2"), a.getString("city"),
-                        a.getString("region"), a.getString("postalCode"), a.getString("country")),
-                lineViews, doc.getBoolean("backordered", false), doc.getString("total"), holdId == null ? null : UUID.fromString(holdId),
+                        a.getString("region"), a.getString("postalCode"), a.getString("country"),
+                        a.getDouble("latitude"), a.getDouble("longitude")),
+                lineViews, doc.getBoolean("backordered", false), OrderRouting.of(doc.getJsonObject("routing")),
+                doc.getString("total"), holdId == null ? null : UUID.fromString(holdId),
                 doc.getInteger("version"), Instant.parse(doc.getString("createdAt")),
                 Instant.parse(doc.getString("updatedAt")), list(doc.getJsonArray("shipments"), SHIPMENTS),
                 list(doc.getJsonArray("returns"), RETURNS));

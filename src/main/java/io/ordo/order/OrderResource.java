@@ -170,6 +170,24 @@ public class OrderResource {
         return orders.changeStatus(id, body.status(), IfMatch.expectedVersion(ifMatch), caller.get()).map(this::ok);
     }
 
+    @POST
+    @Path("/{id}/reroute")
+    @RolesAllowed({ Roles.ADMIN, Roles.FULFILLMENT })
+    @Operation(summary = "Reroute an order", description = "Roles: `ordo-admin`, `ordo-fulfillment`. Moves the "
+            + "order's unshipped reservations under its channel's current routing rules, away from "
+            + "`excludeLocations`, in one transaction (event `order.rerouted`). Units that can be placed nowhere are "
+            + "backordered where the SKU's policy promises them, else nothing moves (409 insufficient-stock). Needs "
+            + "`If-Match` with the ETag (428 without, 412 when the order changed meanwhile); a shipped, delivered or "
+            + "cancelled order is a 409.")
+    @ProblemResponses.StaleVersion
+    @ProblemResponses.Validation
+    @ProblemResponses.NotFound
+    @ProblemResponses.Conflict
+    public Uni<Response> reroute(@PathParam("id") UUID id, @Valid @NotNull RerouteOrder body,
+            @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_MATCH) @RestHeader(HttpHeaders.IF_MATCH) String ifMatch) {
+        return orders.reroute(id, body, IfMatch.expectedVersion(ifMatch), caller.get()).map(this::ok);
+    }
+
     private Response ok(OrderView order) {
         return Response.ok(order).header(HttpHeaders.ETAG, IfMatch.etag(order.version())).build();
     }

@@ -1,6 +1,8 @@
 package io.ordo.order;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -61,6 +63,30 @@ public class OrderService {
     /** ACCEPTED → PROCESSING and SHIPPED → DELIVERED, the moves a caller may make by naming the status. */
     public Uni<OrderView> changeStatus(UUID id, OrderStatus target, Integer expectedVersion, Caller caller) {
         return change(id, expectedVersion, caller, order -> order.move(target));
+    }
+
+    /**
+     * Moves the order's unshipped reservations under its channel's current rules, away from {@code excludeLocations},
+     * in one transaction with the order's lock held; {@code order.rerouted} records what moved. Needs the version
+     * the caller saw (428 without If-Match).
+     */
+    public Uni<OrderView> reroute(UUID id, RerouteOrder body, Integer expectedVersion, Caller caller) {
+        if (expectedVersion == null) {
+            return Uni.createFrom().failure(new VersionRequired());
+        }
+        List<String> exclude = body.excludeLocations() == null ? List.of()
+                : body.excludeLocations().stream().distinct().toList();
+        return orders.pool().withTransaction(tx -> orders.lockForChange(tx, id, caller, expectedVersion)
+                .chain(order -> orders.reroute(tx, order.acceptReroute().id(), exclude).chain(answer -> {
+                    Map<String, Object> detail = new LinkedHashMap<>();
+                    detail.put("reason", body.reason());
+                    detail.put("excludeLocations", exclude);
+                    detail.put("moved", answer.getJsonArray("moved").getList());
+                    detail.put("backordered", answer.getInteger("backordered"));
+                    return orders.record(tx, order, order.rerouted(detail), caller.subject());
+                })))
+                .invoke(backorders::kick) // units it left may have gone to other orders' backorders
+                .chain(() -> orders.findById(id)).map(view -> view.orElseThrow());
     }
 
     private Uni<OrderView> change(UUID id, Integer expectedVersion, Caller caller,

@@ -27,6 +27,7 @@ public record OrderView(
         ShippingAddress shippingAddress,
         List<OrderLineView> lines,
         @Schema(description = "True while any line has units waiting for stock") boolean backordered,
+        @Schema(description = "The routing rules the order's reservations were decided with, and when") OrderRouting routing,
         @Schema(examples = "39.80") String total,
         UUID holdId,
         @Schema(examples = "1", description = "Also the ETag; send it as If-Match to change the order safely") int version,

@@ -18,6 +18,7 @@ public enum EventType {
     ORDER_RETURN_REQUESTED("order.return_requested", "A return of shipped units was requested"),
     ORDER_RETURN_RECEIVED("order.return_received", "Returned units were received (and restocked or not)"),
     ORDER_REFUNDED("order.refunded", "A return was refunded"),
+    ORDER_REROUTED("order.rerouted", "An order's unshipped reservations were moved under its channel's routing rules"),
     ORDER_REJECTED("order.rejected", "An order from AMQP intake was refused for lack of stock"),
     ORDER_BACKORDER_ALLOCATED("order.backorder_allocated",
             "Units that became free were given to an order's backorders (first come, first served)"),

@@ -66,6 +66,9 @@ public final class Db {
                     || ',' || (SELECT coalesce(sum(received), 0) FROM return_lines)
                     || ',' || (SELECT coalesce(sum(refunded_amount), 0) FROM returns)
                     || ',' || (SELECT string_agg(status, '') FROM (SELECT status FROM returns ORDER BY id) r)
+                    || ',' || (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM channel_routing)
+                    || ',' || (SELECT coalesce(max(updated_at)::text, '') FROM locations)
+                    || ',' || (SELECT count(*) FROM backorders)
                 """));
     }
 
@@ -129,9 +132,12 @@ public final class Db {
                 SELECT b.owner_id || ' waits for ' || b.sku || ' while ' || s.location || ' has '
                        || (s.on_hand - s.reserved) || ' available'
                   FROM backorders b JOIN stock s ON s.sku = b.sku AND s.on_hand > s.reserved
-                 WHERE NOT EXISTS (SELECT 1 FROM channel_locations c WHERE c.channel = b.channel)
-                    OR s.location IN (SELECT c.location FROM channel_locations c WHERE c.channel = b.channel)
-                """), "no unit is available where a waiting backorder could be served from");
+                  JOIN locations l ON l.code = s.location AND l.active
+                 WHERE (b.excluded_locations IS NULL OR s.location <> ALL (b.excluded_locations))
+                   AND (b.location IS NULL OR s.location = b.location)
+                   AND (NOT EXISTS (SELECT 1 FROM channel_locations c WHERE c.channel = b.channel)
+                        OR s.location IN (SELECT c.location FROM channel_locations c WHERE c.channel = b.channel))
+                """), "no unit is available (at an active location) where a waiting backorder could be served from");
     }
 
     /** The stock invariants of DESIGN.md and those of available to promise. */
