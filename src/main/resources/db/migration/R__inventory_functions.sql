@@ -413,8 +413,8 @@ BEGIN
 END
 $$;
 
--- Creates a hold and reserves its lines, all or nothing, from the channel's assortment (policy rows, then the stock
--- rows of its SKUs, locked in the global order); units that cannot be reserved are backordered where the SKU's
+-- Creates a hold and reserves its lines, all or nothing, where the channel's routing rules say (route_lines over its
+-- assortment; policy rows, then the stock rows of its SKUs, locked in the global order); units that cannot be reserved are backordered where the SKU's
 -- policy promises them (they wait in the queue like an order's, and go with the hold into its order). Then checks
 -- those rows for low stock. Returns {outcome: ACCEPTED, createdAt, allocations, lines} (lines: with `backordered` and
 -- `expectedAt` where they wait, NULL when none does) or {outcome: SHORTAGE, shortages}, {outcome: UNKNOWN_CHANNEL} or
