@@ -147,7 +147,8 @@ BEGIN
                 PERFORM reserve_allocations(b.owner_id, b.owner_kind, jsonb_build_array(jsonb_build_object(
                     'line', b.line_no, 'sku', v_sku, 'location', source.location, 'quantity', taken,
                     'reason', jsonb_build_object('rule', 'BACKORDER',
-                                                 'detail', 'served first come, first served, by location priority'))));
+                                                 'detail', 'served first come, first served, by location priority'))),
+                    false);
                 IF b.owner_kind = 'ORDER' THEN
                     INSERT INTO backorder_allocations (order_id, line_no, sku, location, quantity)
                     VALUES (b.owner_id, b.line_no, v_sku, source.location, taken);
@@ -460,7 +461,7 @@ BEGIN
     RETURNING created_at INTO v_created;
     INSERT INTO hold_lines (hold_id, line_no, sku, quantity)
     SELECT p_id, ord, l ->> 'sku', (l ->> 'quantity')::int FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS t(l, ord);
-    PERFORM reserve_allocations(p_id, 'HOLD', v_plan.allocations);
+    PERFORM reserve_allocations(p_id, 'HOLD', v_plan.allocations, true);
     IF v_backorder THEN
         PERFORM backorder_missing(p_id, 'HOLD', p_channel, v_plan.missing, NULL);
     END IF;

@@ -109,8 +109,8 @@ $$;
 -- Step 1 for one order (JSON as built by io.ordo.order.NewOrder), its hold (if any) already locked: outcome is the
 -- final answer when the order is refused here (UNKNOWN_CHANNEL, HOLD_*, DUPLICATE), else NULL, with the new row's
 -- number and created_at.
-CREATE OR REPLACE FUNCTION order_rows(o jsonb, OUT outcome jsonb, OUT number bigint, OUT created timestamptz,
-                                      OUT routing jsonb)
+CREATE OR REPLACE FUNCTION order_rows(o jsonb, p_routed boolean, OUT outcome jsonb, OUT number bigint,
+                                      OUT created timestamptz, OUT routing jsonb)
     LANGUAGE plpgsql AS $$
 DECLARE
     v_id      uuid := (o ->> 'id')::uuid;
@@ -142,7 +142,9 @@ BEGIN
         END IF;
     END IF;
 
-    routing := channel_routing_json(o ->> 'channel');
+    IF p_routed THEN
+        routing := channel_routing_json(o ->> 'channel');
+    END IF;
     INSERT INTO orders (id, channel, external_id, status, currency, currency_digits, customer, shipping_address, total,
                         hold_id, routing)
     VALUES (v_id, o ->> 'channel', o ->> 'externalId', 'ACCEPTED', o ->> 'currency', (o ->> 'currencyDigits')::int,
@@ -204,7 +206,7 @@ BEGIN
             v_backorder := true;
         END IF;
         v_allocs := v_plan.allocations;
-        PERFORM reserve_allocations(v_id, 'ORDER', v_allocs);
+        PERFORM reserve_allocations(v_id, 'ORDER', v_allocs, true);
         IF v_backorder THEN
             PERFORM backorder_missing(v_id, 'ORDER', o ->> 'channel', v_plan.missing, NULL);
         END IF;
@@ -257,7 +259,7 @@ BEGIN
             RETURN jsonb_build_object('outcome', 'DUPLICATE', 'existingOrderId', (o ->> 'id')::uuid);
         END IF;
     END IF;
-    v_rows := order_rows(o);
+    v_rows := order_rows(o, true);
     IF v_rows.outcome IS NOT NULL THEN
         RETURN v_rows.outcome;
     END IF;
@@ -292,6 +294,7 @@ DECLARE
     v_skus       text[];
     v_promisable text[];
     v_assorted   boolean;
+    v_routed     boolean := EXISTS (SELECT 1 FROM channel_routing);  -- else no per-order lookup of the rules
 BEGIN
     PERFORM 1 FROM holds
       WHERE id IN (SELECT (x ->> 'holdId')::uuid FROM jsonb_array_elements(p_orders) x WHERE x ->> 'holdId' IS NOT NULL)
@@ -303,7 +306,7 @@ BEGIN
             v_final[i] := 'null';
             CONTINUE;
         END IF;
-        v_rows := order_rows(o);
+        v_rows := order_rows(o, v_routed);
         IF v_rows.outcome IS NULL THEN
             v_ids := v_ids || (o ->> 'id')::uuid;
             v_numbers[i] := v_rows.number;
