@@ -143,7 +143,8 @@ BEGIN
     END IF;
 
     IF p_routed THEN
-        routing := channel_routing_json(o ->> 'channel');
+        SELECT jsonb_build_object('rules', to_jsonb(r.rules), 'allowSplit', r.allow_split) INTO routing
+          FROM channel_routing r WHERE r.channel = o ->> 'channel';  -- channel_routing_json, without the call
     END IF;
     INSERT INTO orders (id, channel, external_id, status, currency, currency_digits, customer, shipping_address, total,
                         hold_id, routing)
@@ -186,16 +187,19 @@ DECLARE
     v_lines     jsonb := o -> 'lines';
     v_assort    text[];
     v_plan      record;
+    v_rules     text[];
+    v_split     boolean;
     v_backorder boolean := false;
 BEGIN
     IF v_hold_id IS NULL THEN
         IF p_assorted THEN
             v_assort := channel_assortment(o ->> 'channel');
         END IF;
+        IF p_routing IS NOT NULL THEN  -- the same rules as text[], by the channel_routing row's key
+            SELECT r.rules, r.allow_split INTO v_rules, v_split FROM channel_routing r WHERE r.channel = o ->> 'channel';
+        END IF;
         SELECT * INTO v_plan
-          FROM route_lines(v_lines, v_assort,
-                           CASE WHEN p_routing IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(p_routing -> 'rules')) END,
-                           coalesce((p_routing ->> 'allowSplit')::boolean, true), o -> 'shippingAddress', NULL);
+          FROM route_lines(v_lines, v_assort, v_rules, coalesce(v_split, true), o -> 'shippingAddress', NULL);
         IF v_plan.missing IS NOT NULL THEN
             v_short := unpromisable_shortages(routed_shortages(v_lines, v_plan.missing), p_promisable);
             IF v_short IS NOT NULL THEN

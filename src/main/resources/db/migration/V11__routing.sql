@@ -44,6 +44,7 @@ DROP FUNCTION IF EXISTS stock_shortages(jsonb, text[]);
 DROP FUNCTION IF EXISTS order_rows(jsonb);
 DROP FUNCTION IF EXISTS order_routing_json(jsonb, timestamptz);
 DROP FUNCTION IF EXISTS reserve_allocations(uuid, text, jsonb);
+DROP FUNCTION IF EXISTS route_rank(text, boolean, integer, boolean, double precision, integer, integer);
 DROP FUNCTION IF EXISTS reserve_order(jsonb, bigint, timestamptz, text[], boolean);
 DROP FUNCTION IF EXISTS place_order(jsonb, text[], boolean);
 DROP FUNCTION IF EXISTS order_document(uuid, bigint, text, text, text, text, integer, jsonb, jsonb, jsonb, jsonb, numeric,
