@@ -60,6 +60,15 @@ public record AllocationView(@Schema(examples = "WH-LIS") String location, @Sche
         return new AllocationView(a.getString("location"), a.getInteger("quantity"), Reason.of(a.getJsonObject("reason")));
     }
 
+    /** Every element of an allocations JSON array, in its order (null: none). */
+    public static List<AllocationView> list(JsonArray allocations) {
+        List<AllocationView> views = new ArrayList<>(allocations == null ? 0 : allocations.size());
+        for (int i = 0; allocations != null && i < allocations.size(); i++) {
+            views.add(of(allocations.getJsonObject(i)));
+        }
+        return views;
+    }
+
     /**
      * Groups the allocations that the SQL functions and queries return ({@code [{line, location, quantity, reason}]},
      * in reservation order) by line number; a line without allocations has no entry.

@@ -289,11 +289,7 @@ public class OrderRepository {
         List<OrderLineView> lineViews = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             JsonObject line = lines.getJsonObject(i);
-            JsonArray allocations = line.getJsonArray("allocations");
-            List<AllocationView> allocationViews = new ArrayList<>(allocations.size());
-            for (int k = 0; k < allocations.size(); k++) {
-                allocationViews.add(AllocationView.of(allocations.getJsonObject(k)));
-            }
+            List<AllocationView> allocationViews = AllocationView.list(line.getJsonArray("allocations"));
             String expectedAt = line.getString("expectedAt");
             lineViews.add(new OrderLineView(line.getString("sku"), line.getInteger("quantity"),
                     line.getString("unitPrice"), allocationViews, line.getInteger("backordered", 0),

@@ -36,12 +36,8 @@ public record RoutingPreview(
         List<Line> views = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             JsonObject line = lines.getJsonObject(i);
-            JsonArray allocations = line.getJsonArray("allocations");
-            List<AllocationView> allocationViews = new ArrayList<>(allocations.size());
-            for (int k = 0; k < allocations.size(); k++) {
-                allocationViews.add(AllocationView.of(allocations.getJsonObject(k)));
-            }
-            views.add(new Line(line.getString("sku"), line.getInteger("quantity"), allocationViews,
+            views.add(new Line(line.getString("sku"), line.getInteger("quantity"),
+                    AllocationView.list(line.getJsonArray("allocations")),
                     line.getInteger("backordered", 0)));
         }
         boolean accepted = "ACCEPTED".equals(answer.getString("outcome"));
