@@ -284,7 +284,8 @@ $$;
 -- PREORDER; the service has checked them). Backorders already waiting stay promised whatever the new policy; the
 -- pre-order lines still waiting take the new release date. Returns the policy as the API shows it.
 CREATE OR REPLACE FUNCTION set_sku_policy(p_sku text, p_policy text, p_limit integer, p_expected_at timestamptz,
-                                          p_actor text) RETURNS jsonb LANGUAGE plpgsql AS $$
+                                          p_actor text) RETURNS jsonb LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan AS $$  -- see place_orders
 BEGIN
     INSERT INTO sku_policies (sku, inventory_policy, backorder_limit, expected_at, updated_by)
     VALUES (p_sku, p_policy, p_limit, p_expected_at, p_actor)

@@ -9,37 +9,48 @@
 -- broken by priority, then code. The reason of an allocation is the first rule on which its location beat the next
 -- candidate (the best location with stock that the line did not take first).
 
--- Great-circle distance in km between two points (haversine, mean Earth radius); NULL when either has no coordinates.
+-- Great-circle distance in km between two points (haversine, mean Earth radius); NULL when either has no coordinates
+-- (checked first: least() ignores a NULL, which made it half the Earth's circumference).
 CREATE OR REPLACE FUNCTION great_circle_km(p_lat1 double precision, p_lon1 double precision,
                                            p_lat2 double precision, p_lon2 double precision)
     RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
-    SELECT 2 * 6371.0088 * asin(least(1, sqrt(sin(radians(p_lat2 - p_lat1) / 2) ^ 2
-                                  + cos(radians(p_lat1)) * cos(radians(p_lat2)) * sin(radians(p_lon2 - p_lon1) / 2) ^ 2)));
+    SELECT CASE WHEN p_lat1 IS NOT NULL AND p_lon1 IS NOT NULL AND p_lat2 IS NOT NULL AND p_lon2 IS NOT NULL
+                THEN 2 * 6371.0088 * asin(least(1, sqrt(sin(radians(p_lat2 - p_lat1) / 2) ^ 2
+                     + cos(radians(p_lat1)) * cos(radians(p_lat2)) * sin(radians(p_lon2 - p_lon1) / 2) ^ 2))) END;
+$$;
+
+-- One slot of the ranking key: the value of a candidate location under p_rule (NULL for no rule), lower first:
+-- SAME_COUNTRY 0 in the shipping country, else 1; FEWEST_SHIPMENTS minus the number of the order's SKUs the location
+-- can take in full (a location that takes the whole order ranks first); NEAREST the distance in km (0 for every
+-- location when the order has no coordinates: skipped; +Infinity for a location without them); PRIORITY the priority;
+-- MOST_AVAILABLE minus the units available.
+CREATE OR REPLACE FUNCTION route_slot(p_rule text, p_same_country boolean, p_full integer, p_order_located boolean,
+                                      p_km double precision, p_priority integer, p_available integer)
+    RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE p_rule WHEN 'SAME_COUNTRY' THEN CASE WHEN p_same_country THEN 0 ELSE 1 END
+                       WHEN 'FEWEST_SHIPMENTS' THEN -p_full
+                       WHEN 'NEAREST' THEN CASE WHEN NOT p_order_located THEN 0
+                                                ELSE coalesce(p_km, 'Infinity'::double precision) END
+                       WHEN 'PRIORITY' THEN p_priority
+                       WHEN 'MOST_AVAILABLE' THEN -p_available END::double precision;
 $$;
 
 -- The ranking key of a candidate location under p_rules (at most five): one slot per rule in their order (NULL
--- beyond the last), then the priority as tie-break. Per rule, lower first: SAME_COUNTRY 0 in the shipping country,
--- else 1; FEWEST_SHIPMENTS minus the number of the order's SKUs the location can take in full (a location that takes
--- the whole order ranks first); NEAREST the distance in km (0 for every location when the order has no coordinates:
--- skipped; +Infinity for a location without them); PRIORITY the priority; MOST_AVAILABLE minus the units available.
--- plpgsql (its expression is prepared once per session) with a fixed-width key: a LANGUAGE sql version is not
--- inlined here (its arguments are expressions used in every slot) and was planned on every call, 73 us per candidate.
+-- beyond the last), then the priority as tie-break.
+-- LANGUAGE sql so that it is inlined into the ranking query: a plain expression, no call per candidate row. That
+-- holds only while every argument is cheap (a column, a variable): PostgreSQL does not inline a function whose
+-- argument used more than once is an expression of more than ten operators, and then plans it on every call (73 us
+-- per candidate, measured); the queries below therefore compute the distance and the other facts in a subquery kept
+-- apart with OFFSET 0 and pass its columns.
 CREATE OR REPLACE FUNCTION route_key(p_rules text[], p_same_country boolean, p_full integer, p_order_located boolean,
                                      p_km double precision, p_priority integer, p_available integer)
-    RETURNS double precision[] LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    v_key double precision[] := ARRAY[NULL, NULL, NULL, NULL, NULL, p_priority]::double precision[];
-BEGIN
-    FOR i IN 1 .. least(cardinality(p_rules), 5) LOOP
-        v_key[i] := CASE p_rules[i] WHEN 'SAME_COUNTRY' THEN CASE WHEN p_same_country THEN 0 ELSE 1 END
-                                    WHEN 'FEWEST_SHIPMENTS' THEN -p_full
-                                    WHEN 'NEAREST' THEN CASE WHEN NOT p_order_located THEN 0
-                                                             ELSE coalesce(p_km, 'Infinity'::double precision) END
-                                    WHEN 'PRIORITY' THEN p_priority
-                                    WHEN 'MOST_AVAILABLE' THEN -p_available END;
-    END LOOP;
-    RETURN v_key;
-END
+    RETURNS double precision[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT ARRAY[route_slot(p_rules[1], p_same_country, p_full, p_order_located, p_km, p_priority, p_available),
+                 route_slot(p_rules[2], p_same_country, p_full, p_order_located, p_km, p_priority, p_available),
+                 route_slot(p_rules[3], p_same_country, p_full, p_order_located, p_km, p_priority, p_available),
+                 route_slot(p_rules[4], p_same_country, p_full, p_order_located, p_km, p_priority, p_available),
+                 route_slot(p_rules[5], p_same_country, p_full, p_order_located, p_km, p_priority, p_available),
+                 p_priority];
 $$;
 
 -- Why a location was taken before the next candidate: {rule, detail} for the first rule (of p_rules, then the
@@ -115,7 +126,8 @@ DECLARE
     v_lat     double precision := (p_address ->> 'latitude')::double precision;
     v_lon     double precision := (p_address ->> 'longitude')::double precision;
     v_located boolean;
-    v_full    jsonb := '{}'::jsonb;
+    v_wanted  jsonb;
+    v_full    text[] := '{}';
     v_skus    integer;
     v_only    text;
     v_only_reason jsonb;
@@ -123,9 +135,13 @@ DECLARE
     v_single  boolean;
 BEGIN
     v_located := v_lat IS NOT NULL AND v_lon IS NOT NULL;
+    IF jsonb_array_length(p_lines) > 1 THEN
+        SELECT count(DISTINCT l ->> 'sku') INTO v_skus FROM jsonb_array_elements(p_lines) l;
+    ELSE
+        v_skus := jsonb_array_length(p_lines);
+    END IF;
     -- units taken by earlier lines count only when a SKU comes again (or credits were given): else no bookkeeping
-    v_track := p_credit IS NOT NULL OR (jsonb_array_length(p_lines) > 1
-               AND (SELECT count(*) <> count(DISTINCT l ->> 'sku') FROM jsonb_array_elements(p_lines) l));
+    v_track := p_credit IS NOT NULL OR v_skus < jsonb_array_length(p_lines);
     IF (p_rules IS NULL OR p_rules = '{}' OR p_rules = '{PRIORITY}') AND p_allow_split THEN
         FOR line IN SELECT coalesce((l ->> 'line')::int, ord::int) AS line_no, l ->> 'sku' AS sku,
                            (l ->> 'quantity')::int AS quantity
@@ -172,23 +188,26 @@ BEGIN
     p_rules := coalesce(nullif(p_rules, '{}'), '{PRIORITY}');
     -- (stock is read per SKU, LATERAL ... OFFSET 0, so that each is an index lookup: a join with the lines' JSON is
     -- planned for 100 rows as a hash join over a sequential scan of stock)
-    -- per location, how many of the order's SKUs it can take in full (FEWEST_SHIPMENTS, and allowSplit false)
-    -- (a one-line order, the common case, needs no query for it: its line's own row says whether it takes it all)
+    -- per location, how many of the order's SKUs it can take in full (FEWEST_SHIPMENTS, and allowSplit false):
+    -- v_full holds a location once per SKU it can take in full (an aggregate without GROUP BY: a hash aggregate's
+    -- set-up alone cost ~100 us per order). A one-line order, the common case, needs no query for it: its line's own
+    -- row says whether it takes it all.
     v_single := jsonb_array_length(p_lines) = 1 AND p_allow_split;
-    IF jsonb_array_length(p_lines) = 1 THEN
-        v_skus := 1;
-    ELSE
-        SELECT count(DISTINCT l ->> 'sku') INTO v_skus FROM jsonb_array_elements(p_lines) l;
-    END IF;
     IF ('FEWEST_SHIPMENTS' = ANY (p_rules) AND NOT v_single) OR NOT p_allow_split THEN
-        SELECT coalesce(jsonb_object_agg(f.location, f.n), '{}') INTO v_full
-          FROM (SELECT s.location, count(*)::int AS n
-                  FROM (SELECT l ->> 'sku' AS sku, sum((l ->> 'quantity')::int) AS requested
-                          FROM jsonb_array_elements(p_lines) l GROUP BY 1) w
-                  CROSS JOIN LATERAL (SELECT * FROM stock s WHERE s.sku = w.sku OFFSET 0) s
-                 WHERE (p_candidates IS NULL OR s.location = ANY (p_candidates))
-                   AND s.on_hand - s.reserved + coalesce((v_taken ->> (s.sku || '|' || s.location))::int, 0) >= w.requested
-                 GROUP BY s.location) f;
+        -- what the order wants of each SKU ([{sku, quantity}]): its lines, summed per SKU when one repeats
+        IF v_skus < jsonb_array_length(p_lines) THEN
+            SELECT jsonb_agg(jsonb_build_object('sku', w.sku, 'quantity', w.quantity)) INTO v_wanted
+              FROM (SELECT l ->> 'sku' AS sku, sum((l ->> 'quantity')::int) AS quantity
+                      FROM jsonb_array_elements(p_lines) l GROUP BY 1) w;
+        ELSE
+            v_wanted := p_lines;
+        END IF;
+        SELECT coalesce(array_agg(s.location), '{}') INTO v_full
+          FROM jsonb_array_elements(v_wanted) w
+          CROSS JOIN LATERAL (SELECT * FROM stock s WHERE s.sku = w ->> 'sku' OFFSET 0) s
+         WHERE (p_candidates IS NULL OR s.location = ANY (p_candidates))
+           AND s.on_hand - s.reserved + coalesce((v_taken ->> (s.sku || '|' || s.location))::int, 0)
+               >= (w ->> 'quantity')::int;
     END IF;
     IF NOT p_allow_split THEN
         -- the one location: one that takes every SKU in full first (reason FEWEST_SHIPMENTS, 'takes the whole
@@ -200,16 +219,16 @@ BEGIN
           FROM (SELECT k.*, lead(k.key) OVER w AS next_key, lead(k.location) OVER w AS next_location,
                        lead(k.priority) OVER w AS next_priority
                   FROM (SELECT c.*, ARRAY[CASE WHEN c.full_skus = v_skus THEN 0 ELSE 1 END]::double precision[]
-                                    || route_key(p_rules, c.country = v_country, c.full_skus, v_located, c.km,
+                                    || route_key(p_rules, c.same_country, c.full_skus, v_located, c.km,
                                                  c.priority, c.available) AS key
-                          FROM (SELECT s.location, loc.priority, loc.country,
-                                       coalesce((v_full ->> s.location)::int, 0) AS full_skus,
+                          FROM (SELECT s.location, loc.priority, loc.country, loc.country = v_country AS same_country,
+                                       cardinality(array_positions(v_full, s.location)) AS full_skus,
                                        great_circle_km(v_lat, v_lon, loc.latitude, loc.longitude) AS km,
                                        sum(least(s.on_hand - s.reserved
                                                  + coalesce((v_taken ->> (s.sku || '|' || s.location))::int, 0),
                                                  w.requested))::int AS available
-                                  FROM (SELECT l ->> 'sku' AS sku, sum((l ->> 'quantity')::int) AS requested
-                                          FROM jsonb_array_elements(p_lines) l GROUP BY 1) w
+                                  FROM (SELECT x ->> 'sku' AS sku, (x ->> 'quantity')::int AS requested
+                                          FROM jsonb_array_elements(v_wanted) x) w
                                   CROSS JOIN LATERAL (SELECT * FROM stock s WHERE s.sku = w.sku OFFSET 0) s
                                   JOIN locations loc ON loc.code = s.location
                                  WHERE (p_candidates IS NULL OR s.location = ANY (p_candidates))
@@ -229,18 +248,19 @@ BEGIN
         CONTINUE WHEN remaining <= 0;
         FOR src IN SELECT y.*, lead(y.key) OVER w AS next_key, lead(y.location) OVER w AS next_location,
                           lead(y.priority) OVER w AS next_priority
-                     FROM (SELECT x.*, route_key(p_rules, x.country = v_country, x.full_skus, v_located, x.km,
+                     FROM (SELECT x.*, route_key(p_rules, x.same_country, x.full_skus, v_located, x.km,
                                                  x.priority, x.available) AS key
-                             FROM (SELECT s.location, loc.priority, loc.country,
+                             FROM (SELECT s.location, loc.priority, loc.country, loc.country = v_country AS same_country,
                                           CASE WHEN v_single THEN (s.on_hand - s.reserved >= line.quantity)::int
-                                               ELSE coalesce((v_full ->> s.location)::int, 0) END AS full_skus,
+                                               ELSE cardinality(array_positions(v_full, s.location)) END AS full_skus,
                                           great_circle_km(v_lat, v_lon, loc.latitude, loc.longitude) AS km,
                                           s.on_hand - s.reserved
                                           + coalesce((v_taken ->> (s.sku || '|' || s.location))::int, 0) AS available
                                      FROM stock s JOIN locations loc ON loc.code = s.location
                                     WHERE s.sku = line.sku
                                       AND (p_candidates IS NULL OR s.location = ANY (p_candidates))
-                                      AND (p_allow_split OR v_only IS NOT NULL)) x
+                                      AND (p_allow_split OR v_only IS NOT NULL)
+                                   OFFSET 0) x  -- (kept apart: route_key's arguments stay columns, see route_key)
                             WHERE x.available > 0) y
                    WINDOW w AS (ORDER BY y.key, y.location) ORDER BY y.key, y.location LOOP
             taken := least(remaining, src.available);
@@ -249,8 +269,10 @@ BEGIN
                 route_reason(p_rules, src.key, src.next_key, src.location, src.next_location, v_country,
                              src.full_skus, v_skus, v_located, src.km, src.priority, src.next_priority,
                              src.available) END);
-            v_taken := jsonb_set(v_taken, ARRAY[line.sku || '|' || src.location],
-                                 to_jsonb(coalesce((v_taken ->> (line.sku || '|' || src.location))::int, 0) - taken));
+            IF v_track THEN
+                v_taken := jsonb_set(v_taken, ARRAY[line.sku || '|' || src.location],
+                                     to_jsonb(coalesce((v_taken ->> (line.sku || '|' || src.location))::int, 0) - taken));
+            END IF;
             remaining := remaining - taken;
             EXIT WHEN remaining = 0;
         END LOOP;
@@ -358,7 +380,7 @@ $$;
 -- (backordered) may be promised under the SKUs' policies, SHORTAGE (with the 409's shortages) when intake would
 -- refuse the order.
 CREATE OR REPLACE FUNCTION preview_routing(o jsonb, p_rules text[], p_allow_split boolean) RETURNS jsonb
-    LANGUAGE plpgsql STABLE AS $$
+    LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$  -- see place_orders
 DECLARE
     v_routing jsonb;
     v_plan    record;
@@ -405,7 +427,8 @@ $$;
 -- else nothing changes and the answer is {outcome: SHORTAGE, shortages}. Units freed where the order no longer
 -- reserves go to waiting backorders first. Answers {outcome: REROUTED, moved: [{sku, from: [{location, quantity}],
 -- to: [{location, quantity}]}], backordered} (moved: only the lines whose locations changed).
-CREATE OR REPLACE FUNCTION reroute_order(p_order uuid, p_exclude text[]) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION reroute_order(p_order uuid, p_exclude text[]) RETURNS jsonb LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan AS $$  -- see place_orders
 DECLARE
     v_order      orders%ROWTYPE;
     v_lines      jsonb;

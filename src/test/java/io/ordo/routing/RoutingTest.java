@@ -211,6 +211,25 @@ class RoutingTest {
     }
 
     @Test
+    void nearestSkippedForALocationWithoutCoordinatesIsRecordedInTheReason() {
+        // neither location has coordinates: NEAREST cannot rank them (no distance, not half the Earth's circumference
+        // each), priority decides, and the reason says that NEAREST was skipped and why
+        String tag = Ids.unique("R");
+        String a = location(tag + "-A", 1, "PT", null);
+        location(tag + "-B", 2, "PT", null);
+        Api.setStock(tag + "-X", a, 5);
+        Api.setStock(tag + "-X", tag + "-B", 5);
+        String channel = Api.createChannel(Ids.unique("rt"));
+        routing(channel, List.of("NEAREST", "PRIORITY"), true);
+        Api.as(Tokens.channel(channel)).body(order(Ids.unique("o"), "PT", LISBON, tag + "-X", 1)).post("/v1/orders")
+                .then().statusCode(201)
+                .body("lines[0].allocations[0].location", equalTo(a),
+                        "lines[0].allocations[0].reason.rule", equalTo("PRIORITY"),
+                        "lines[0].allocations[0].reason.skipped[0].rule", equalTo("NEAREST"),
+                        "lines[0].allocations[0].reason.skipped[0].detail", equalTo(a + " has no coordinates"));
+    }
+
+    @Test
     void noSplitWithoutALocationForTheWholeOrderIsRefusedForDenyAndBackorderedUnderBackorder() {
         String tag = Ids.unique("R");
         String a = location(tag + "-A", 1, "PT", null);
