@@ -195,8 +195,9 @@ BEGIN
         IF p_assorted THEN
             v_assort := channel_assortment(o ->> 'channel');
         END IF;
-        IF p_routing IS NOT NULL THEN  -- the same rules as text[], by the channel_routing row's key
-            SELECT r.rules, r.allow_split INTO v_rules, v_split FROM channel_routing r WHERE r.channel = o ->> 'channel';
+        IF p_routing IS NOT NULL THEN  -- the rules order_rows recorded on the order (no second read of the channel's)
+            v_rules := ARRAY(SELECT jsonb_array_elements_text(p_routing -> 'rules'));
+            v_split := (p_routing ->> 'allowSplit')::boolean;
         END IF;
         SELECT * INTO v_plan
           FROM route_lines(v_lines, v_assort, v_rules, coalesce(v_split, true), o -> 'shippingAddress', NULL);
