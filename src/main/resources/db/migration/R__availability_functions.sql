@@ -45,18 +45,24 @@ $$;
 --
 -- One flusher at a time over all instances (the transaction-scoped advisory lock): sequence and the feed row of a SKU
 -- are never written by two transactions at once, so each SKU's sequence increases by one per event.
--- Why the flags are cleared first, with locks that wait: clearing a stock row's flag waits for any transaction that
--- holds the row (an intake reserving from it), and the availability is computed by a LATER statement, which sees
--- every change committed up to then. A change that commits after the flag was cleared sets it again (its row lock
--- waits for this transaction), so it is announced by a later run: nothing is lost. SKIP LOCKED would be wrong here:
--- a hot SKU's rows are locked almost all the time, so it would never be flushed. The locks are taken in the global
--- lock order (policy rows in sku order, then stock rows in (sku, location) order, see V10), so intake, which takes
--- them in the same order, cannot deadlock with this; they are held only for this short transaction.
+-- Why the flags are cleared last, and only on rows that did not change: the figures are read without a lock on the
+-- stock rows, and only then are the flags cleared, on the row versions that were flagged before the figures were
+-- read (their ctids) and that nobody holds now (FOR UPDATE SKIP LOCKED). A row that changed since has another
+-- version, and a row that is locked is being changed (an intake holding it): both keep their flag and are taken by a
+-- later run, which announces only if the figures differ, so nothing is lost and nothing is said twice. The old
+-- version a ctid names cannot be pruned under this call (its snapshot holds it). The point is that the locks are
+-- held for the two clearing statements and the commit only, never while the figures and events are made: clearing
+-- first with locks that wait held 500 stock rows for the ~20-60 ms of a 250-SKU run, twice a second, and with
+-- intake spread over many SKUs most batches touch one of them (80 % at 10,000 SKUs and 64 SKUs per batch): intake
+-- stalled behind the feed (uniform intake ran anywhere between 800 and 1,900 orders/s, docs/benchmarks.md).
+-- Nothing waits for a lock here, so this cannot deadlock with intake.
 CREATE OR REPLACE FUNCTION flush_availability(p_interval interval, p_limit integer) RETURNS integer
     LANGUAGE plpgsql AS $$
 DECLARE
-    v_skus   text[];
-    v_events integer;
+    v_skus        text[];
+    v_events      integer;
+    v_policy_rows tid[];
+    v_stock_rows  tid[];
 BEGIN
     -- the key spells 'ordoavl' (the outbox relay's is 'ordo')
     IF NOT pg_try_advisory_xact_lock(31369498105837164) THEN
@@ -80,11 +86,9 @@ BEGIN
         RETURN 0;
     END IF;
 
-    PERFORM 1 FROM sku_policies p WHERE p.sku = ANY (v_skus) AND p.availability_changed ORDER BY p.sku FOR UPDATE;
-    UPDATE sku_policies p SET availability_changed = false WHERE p.sku = ANY (v_skus) AND p.availability_changed;
-    PERFORM 1 FROM stock s WHERE s.sku = ANY (v_skus) AND s.availability_changed
-      ORDER BY s.sku, s.location FOR UPDATE;
-    UPDATE stock s SET availability_changed = false WHERE s.sku = ANY (v_skus) AND s.availability_changed;
+    -- the flagged row versions, before the figures are read
+    v_policy_rows := ARRAY(SELECT p.ctid FROM sku_policies p WHERE p.sku = ANY (v_skus) AND p.availability_changed);
+    v_stock_rows := ARRAY(SELECT s.ctid FROM stock s WHERE s.sku = ANY (v_skus) AND s.availability_changed);
 
     WITH figures AS (SELECT * FROM sku_availability(v_skus, channel_assortment(NULL))),
     changed AS (
@@ -108,6 +112,13 @@ BEGIN
                                       'sequence', a.sequence))
           FROM announced a ORDER BY a.sku)
     SELECT count(*) INTO v_events FROM appended;
+
+    -- last, the flags of the rows that are as they were and free
+    v_policy_rows := ARRAY(SELECT p.ctid FROM sku_policies p WHERE p.ctid = ANY (v_policy_rows)
+                              FOR UPDATE SKIP LOCKED);
+    UPDATE sku_policies p SET availability_changed = false WHERE p.ctid = ANY (v_policy_rows);
+    v_stock_rows := ARRAY(SELECT s.ctid FROM stock s WHERE s.ctid = ANY (v_stock_rows) FOR UPDATE SKIP LOCKED);
+    UPDATE stock s SET availability_changed = false WHERE s.ctid = ANY (v_stock_rows);
     RETURN cardinality(v_skus);
 END
 $$;
