@@ -250,6 +250,46 @@ class StockChangedTest {
     }
 
     /**
+     * The feed never waits for intake: while a transaction holds a flagged stock row (an intake reserving from it),
+     * the flusher announces the committed figures, leaves that row's flag (the row is being changed), and the held
+     * transaction's change is announced by a later run.
+     */
+    @Test
+    void aRowHeldByAnotherTransactionKeepsItsFlagAndItsChangeIsAnnouncedAfterwards() throws Exception {
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("HELD");
+        Db.exec("INSERT INTO stock (sku, location, on_hand, availability_changed) VALUES (?, ?, 7, true)", sku,
+                location);
+        try (java.sql.Connection held = io.ordo.support.PostgresTestDatabase.connect()) {
+            held.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = held.prepareStatement(
+                    "SELECT 1 FROM stock WHERE sku = ? AND location = ? FOR UPDATE")) {
+                lock.setString(1, sku);
+                lock.setString(2, location);
+                lock.executeQuery().close();
+            }
+            // announced while the row is held: the flusher did not wait for the lock
+            List<Announced> first = awaitAnnounced(sku, e -> !e.isEmpty());
+            assertEquals(7, first.get(0).payload().getInteger("available"));
+            assertEquals(1, Db.count("SELECT count(*) FROM stock WHERE sku = ? AND availability_changed", sku),
+                    "a held row keeps its flag");
+            try (java.sql.PreparedStatement change = held.prepareStatement(
+                    "UPDATE stock SET on_hand = 4 WHERE sku = ? AND location = ?")) {
+                change.setString(1, sku);
+                change.setString(2, location);
+                change.executeUpdate();
+            }
+            held.commit();
+        }
+        List<Announced> events = awaitAnnounced(sku, e -> e.size() == 2);
+        assertEquals(4, events.get(1).payload().getInteger("available"));
+        assertEquals(2, events.get(1).payload().getInteger("sequence"));
+        Awaitility.await().atMost(WAIT).until(
+                () -> Db.count("SELECT count(*) FROM stock WHERE sku = ? AND availability_changed", sku) == 0);
+        assertEquals(2, announced(sku).size(), "nothing said twice");
+    }
+
+    /**
      * A stock row put straight into the table, not flagged as changed (a count through the API is announced itself,
      * which would race with the figures these tests expect first).
      */
