@@ -292,7 +292,9 @@ $$;
 -- and parameters such as "p_candidates IS NULL OR ..." it does for several of the intake's statements, and planning
 -- costs far more than running them (route_lines' count of SKUs taken in full: 80-119 us per order re-planned, 19 us
 -- generic). Measured on the intake SQL alone: -9 % time per order on spread SKUs. The entry points of the routing
--- decision (create_hold, preview_routing, reroute_order) set it too.
+-- decision (create_hold, preview_routing, reroute_order) set it too. The price: a connection keeps the plan it made
+-- at its first use, even one made on a nearly empty database; every statement here is a lookup by key, whose plan
+-- does not depend on the tables' size, which is why this is judged safe (revisit if a statement here scans).
 CREATE OR REPLACE FUNCTION place_orders(p_orders jsonb) RETURNS jsonb LANGUAGE plpgsql
     SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
