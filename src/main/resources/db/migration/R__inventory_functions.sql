@@ -284,8 +284,7 @@ $$;
 -- PREORDER; the service has checked them). Backorders already waiting stay promised whatever the new policy; the
 -- pre-order lines still waiting take the new release date. Returns the policy as the API shows it.
 CREATE OR REPLACE FUNCTION set_sku_policy(p_sku text, p_policy text, p_limit integer, p_expected_at timestamptz,
-                                          p_actor text) RETURNS jsonb LANGUAGE plpgsql
-    SET plan_cache_mode = force_generic_plan AS $$  -- see place_orders
+                                          p_actor text) RETURNS jsonb LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO sku_policies (sku, inventory_policy, backorder_limit, expected_at, updated_by)
     VALUES (p_sku, p_policy, p_limit, p_expected_at, p_actor)
@@ -426,7 +425,8 @@ $$;
 -- second time. Checked after the stock locks, which a still-running earlier attempt holds until it commits, and before
 -- the shortage check, which that attempt's own reservation could fail.
 CREATE OR REPLACE FUNCTION create_hold(p_id uuid, p_channel text, p_lines jsonb, p_expires_at timestamptz,
-                                       p_actor text) RETURNS jsonb LANGUAGE plpgsql AS $$
+                                       p_actor text) RETURNS jsonb LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan AS $$  -- see place_orders
 DECLARE
     v_short      jsonb;
     v_allocs     jsonb;
