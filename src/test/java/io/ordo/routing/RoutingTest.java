@@ -195,38 +195,36 @@ class RoutingTest {
 
     @Test
     void nearestSkippedIsRecordedInTheReason() {
-        String tag = Ids.unique("R");
-        String a = location(tag + "-A", 1, "ES", MADRID);
-        location(tag + "-B", 2, "PT", LISBON);
-        Api.setStock(tag + "-X", a, 5);
-        Api.setStock(tag + "-X", tag + "-B", 5);
-        String channel = Api.createChannel(Ids.unique("rt"));
-        routing(channel, List.of("NEAREST", "PRIORITY"), true);
-        Api.as(Tokens.channel(channel)).body(order(Ids.unique("o"), "PT", null, tag + "-X", 1)).post("/v1/orders")
-                .then().statusCode(201)
-                .body("lines[0].allocations[0].location", equalTo(a),
-                        "lines[0].allocations[0].reason.rule", equalTo("PRIORITY"),
-                        "lines[0].allocations[0].reason.skipped[0].rule", equalTo("NEAREST"),
-                        "lines[0].allocations[0].reason.skipped[0].detail", equalTo("the order has no coordinates"));
+        assertNearestSkipped("ES", MADRID, "PT", LISBON, null, a -> "the order has no coordinates");
     }
 
     @Test
     void nearestSkippedForALocationWithoutCoordinatesIsRecordedInTheReason() {
         // neither location has coordinates: NEAREST cannot rank them (no distance, not half the Earth's circumference
         // each), priority decides, and the reason says that NEAREST was skipped and why
+        assertNearestSkipped("PT", null, "PT", null, LISBON, a -> a + " has no coordinates");
+    }
+
+    /**
+     * Two locations A (priority 1, in aCountry at aAt) and B (priority 2, in bCountry at bAt) with the SKU, rules [NEAREST, PRIORITY], an
+     * order to PT at orderAt: A is chosen by PRIORITY, the reason saying NEAREST was skipped with the detail given
+     * for A's code.
+     */
+    private static void assertNearestSkipped(String aCountry, double[] aAt, String bCountry, double[] bAt,
+            double[] orderAt, java.util.function.UnaryOperator<String> detail) {
         String tag = Ids.unique("R");
-        String a = location(tag + "-A", 1, "PT", null);
-        location(tag + "-B", 2, "PT", null);
+        String a = location(tag + "-A", 1, aCountry, aAt);
+        location(tag + "-B", 2, bCountry, bAt);
         Api.setStock(tag + "-X", a, 5);
         Api.setStock(tag + "-X", tag + "-B", 5);
         String channel = Api.createChannel(Ids.unique("rt"));
         routing(channel, List.of("NEAREST", "PRIORITY"), true);
-        Api.as(Tokens.channel(channel)).body(order(Ids.unique("o"), "PT", LISBON, tag + "-X", 1)).post("/v1/orders")
+        Api.as(Tokens.channel(channel)).body(order(Ids.unique("o"), "PT", orderAt, tag + "-X", 1)).post("/v1/orders")
                 .then().statusCode(201)
                 .body("lines[0].allocations[0].location", equalTo(a),
                         "lines[0].allocations[0].reason.rule", equalTo("PRIORITY"),
                         "lines[0].allocations[0].reason.skipped[0].rule", equalTo("NEAREST"),
-                        "lines[0].allocations[0].reason.skipped[0].detail", equalTo(a + " has no coordinates"));
+                        "lines[0].allocations[0].reason.skipped[0].detail", equalTo(detail.apply(a)));
     }
 
     @Test
