@@ -63,25 +63,52 @@ DECLARE
     v_events      integer;
     v_policy_rows tid[];
     v_stock_rows  tid[];
+    v_after       text;
+    v_turn        text[];
+    v_assort      text[];
 BEGIN
     -- the key spells 'ordoavl' (the outbox relay's is 'ordo')
     IF NOT pg_try_advisory_xact_lock(31369498105837164) THEN
         RETURN 0;
     END IF;
-    -- Which first, when more SKUs are due than p_limit (the feed's budget, see AvailabilityFlusher): those that may
-    -- have changed a storefront's badge (a stock row of theirs is at or under its low-stock threshold, or the last
-    -- figure announced was), policy changes, then the longest unannounced; the rest stay dirty for later runs.
-    v_skus := ARRAY(
-        SELECT d.sku
-          FROM (SELECT s.sku, bool_or(s.low_stock_notified) AS low, false AS policy FROM stock s
-                 WHERE s.availability_changed GROUP BY s.sku
-                UNION ALL SELECT p.sku, false, true FROM sku_policies p WHERE p.availability_changed) d
-          LEFT JOIN availability_feed f ON f.sku = d.sku
-         WHERE f.sku IS NULL OR f.emitted_at <= now() - p_interval
-         GROUP BY d.sku, f.available, f.emitted_at
-         ORDER BY bool_or(d.low) OR coalesce(f.available <= low_stock_threshold(), false) DESC, bool_or(d.policy) DESC,
-                  f.emitted_at NULLS FIRST, d.sku
-         LIMIT p_limit);
+    -- Which first, when more SKUs are due than p_limit (the feed's budget, see AvailabilityFlusher): those whose change
+    -- may turn a storefront's badge (a flagged stock row of theirs is at or under its low-stock threshold, or crossed
+    -- it either way since the last announcement), then policy changes, then the others in turn: in SKU order after
+    -- the cursor, wrapping around, so that every dirty SKU waits at most one round (dirty SKUs / budget seconds).
+    -- Each part is an index scan that stops at the SKUs it takes; a SKU announced within p_interval is passed over
+    -- (it stays dirty for a later run).
+    v_skus := ARRAY(SELECT s.sku FROM stock s
+                     WHERE s.availability_changed AND (s.low_stock_notified OR s.low_crossed)
+                       AND NOT EXISTS (SELECT 1 FROM availability_feed f
+                                        WHERE f.sku = s.sku AND f.emitted_at > now() - p_interval)
+                     GROUP BY s.sku ORDER BY s.sku LIMIT p_limit);
+    IF cardinality(v_skus) < p_limit THEN
+        v_skus := v_skus || ARRAY(SELECT p.sku FROM sku_policies p
+                                   WHERE p.availability_changed AND p.sku <> ALL (v_skus)
+                                     AND NOT EXISTS (SELECT 1 FROM availability_feed f
+                                                      WHERE f.sku = p.sku AND f.emitted_at > now() - p_interval)
+                                   ORDER BY p.sku LIMIT p_limit - cardinality(v_skus));
+    END IF;
+    IF cardinality(v_skus) < p_limit THEN
+        SELECT c.after_sku INTO v_after FROM availability_cursor c;
+        v_turn := ARRAY(SELECT s.sku FROM stock s
+                         WHERE s.availability_changed AND s.sku > v_after AND s.sku <> ALL (v_skus)
+                           AND NOT EXISTS (SELECT 1 FROM availability_feed f
+                                            WHERE f.sku = s.sku AND f.emitted_at > now() - p_interval)
+                         GROUP BY s.sku ORDER BY s.sku LIMIT p_limit - cardinality(v_skus));
+        IF cardinality(v_turn) < p_limit - cardinality(v_skus) THEN  -- the end of the round: on from the start
+            v_turn := v_turn || ARRAY(SELECT s.sku FROM stock s
+                                       WHERE s.availability_changed AND s.sku <= v_after AND s.sku <> ALL (v_skus)
+                                         AND NOT EXISTS (SELECT 1 FROM availability_feed f
+                                                          WHERE f.sku = s.sku AND f.emitted_at > now() - p_interval)
+                                       GROUP BY s.sku ORDER BY s.sku
+                                       LIMIT p_limit - cardinality(v_skus) - cardinality(v_turn));
+        END IF;
+        IF cardinality(v_turn) > 0 THEN
+            UPDATE availability_cursor SET after_sku = v_turn[cardinality(v_turn)];
+            v_skus := v_skus || v_turn;
+        END IF;
+    END IF;
     IF cardinality(v_skus) = 0 THEN
         RETURN 0;
     END IF;
@@ -90,7 +117,10 @@ BEGIN
     v_policy_rows := ARRAY(SELECT p.ctid FROM sku_policies p WHERE p.sku = ANY (v_skus) AND p.availability_changed);
     v_stock_rows := ARRAY(SELECT s.ctid FROM stock s WHERE s.sku = ANY (v_skus) AND s.availability_changed);
 
-    WITH figures AS (SELECT * FROM sku_availability(v_skus, channel_assortment(NULL))),
+    -- over every active location; the assortment is computed once here (inside the inlined sku_availability it would be
+    -- called again for every SKU)
+    v_assort := channel_assortment(NULL);
+    WITH figures AS (SELECT * FROM sku_availability(v_skus, v_assort)),
     changed AS (
         SELECT c.* FROM figures c LEFT JOIN availability_feed f ON f.sku = c.sku
          WHERE f.sku IS NULL
@@ -118,7 +148,7 @@ BEGIN
                               FOR UPDATE SKIP LOCKED);
     UPDATE sku_policies p SET availability_changed = false WHERE p.ctid = ANY (v_policy_rows);
     v_stock_rows := ARRAY(SELECT s.ctid FROM stock s WHERE s.ctid = ANY (v_stock_rows) FOR UPDATE SKIP LOCKED);
-    UPDATE stock s SET availability_changed = false WHERE s.ctid = ANY (v_stock_rows);
+    UPDATE stock s SET availability_changed = false, low_crossed = false WHERE s.ctid = ANY (v_stock_rows);
     RETURN cardinality(v_skus);
 END
 $$;

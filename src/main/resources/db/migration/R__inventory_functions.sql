@@ -393,7 +393,7 @@ DECLARE
 BEGIN
     WITH changed AS (
         UPDATE stock s
-           SET low_stock_notified = NOT s.low_stock_notified,
+           SET low_stock_notified = NOT s.low_stock_notified, low_crossed = true,
                event_sequence = s.event_sequence + CASE WHEN s.low_stock_notified THEN 0 ELSE 1 END
           FROM (SELECT low_stock_threshold() AS threshold) d
          WHERE s.sku = ANY (p_skus)

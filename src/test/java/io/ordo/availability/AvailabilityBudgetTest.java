@@ -72,4 +72,42 @@ class AvailabilityBudgetTest {
                 + " AND payload ->> 'sku' = ANY (?::text[]) AND (payload ->> 'available')::int = 99",
                 (Object) plenty.toArray(String[]::new)));
     }
+    @Test
+    void aSkuBackInStockIsAnnouncedBeforeTheManyThatMerelyChanged() {
+        Db.exec("UPDATE stock SET availability_changed = false WHERE availability_changed");
+        Db.exec("UPDATE sku_policies SET availability_changed = false WHERE availability_changed");
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String restocked = Ids.unique("BACK");
+        Db.exec("INSERT INTO stock (sku, location, on_hand) VALUES (?, ?, 1)", restocked, location);
+        Db.exec("SELECT change_stock(gen_random_uuid(), 'ADJUSTMENT', ?, ?, -1, NULL, 'count', 'test', 1000000)",
+                restocked, location);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Db.count("SELECT count(*) FROM availability_feed WHERE sku = ? AND available = 0",
+                        restocked) == 1);
+        List<String> plenty = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String sku = Ids.unique("MANY");
+            Db.exec("INSERT INTO stock (sku, location, on_hand) VALUES (?, ?, 100)", sku, location);
+            plenty.add(sku);
+        }
+        for (String sku : plenty) {
+            Db.exec("SELECT change_stock(gen_random_uuid(), 'ADJUSTMENT', ?, ?, -1, NULL, 'count', 'test', 1000000)", sku,
+                    location);
+        }
+        // sold out and announced as 0; now back above its threshold: the storefront's badge turns
+        Db.exec("SELECT change_stock(gen_random_uuid(), 'ADJUSTMENT', ?, ?, 50, NULL, 'count', 'test', 1000000)",
+                restocked, location);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Db.count("SELECT count(*) FROM availability_feed WHERE sku = ? AND available = 50",
+                        restocked) == 1);
+        long plentyAnnounced = Db.count("SELECT count(*) FROM availability_feed WHERE sku = ANY (?::text[])",
+                (Object) plenty.toArray(String[]::new));
+        assertTrue(plentyAnnounced <= 2, "the restocked SKU came first, " + plentyAnnounced + " others before it");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Db.count("SELECT count(*) FROM availability_feed WHERE sku = ANY (?::text[])",
+                        (Object) plenty.toArray(String[]::new)) == plenty.size());
+        assertEquals(0, Db.count("SELECT count(*) FROM stock WHERE sku = ? AND (availability_changed OR low_crossed)",
+                restocked), "announced: its flags are cleared");
+    }
 }
