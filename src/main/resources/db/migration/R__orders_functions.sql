@@ -301,7 +301,10 @@ DECLARE
     o            jsonb;
     i            integer;
     v_rows       record;
-    v_count      integer := jsonb_array_length(p_orders);
+    -- the batch taken apart once (each jsonb_array_elements over it copies every order): v_orders[i] is a lookup
+    v_orders     jsonb[] := ARRAY(SELECT x FROM jsonb_array_elements(p_orders) x);
+    v_count      integer := cardinality(v_orders);
+    v_held       uuid[] := ARRAY(SELECT (x ->> 'holdId')::uuid FROM unnest(v_orders) x WHERE x ->> 'holdId' IS NOT NULL);
     v_ids        uuid[] := '{}';
     v_final      jsonb[] := array_fill(NULL::jsonb, ARRAY[v_count]);
     v_numbers    bigint[] := array_fill(NULL::bigint, ARRAY[v_count]);
@@ -313,12 +316,13 @@ DECLARE
     v_assorted   boolean;
     v_routed     boolean := EXISTS (SELECT 1 FROM channel_routing);  -- else no per-order lookup of the rules
 BEGIN
-    PERFORM 1 FROM holds
-      WHERE id IN (SELECT (x ->> 'holdId')::uuid FROM jsonb_array_elements(p_orders) x WHERE x ->> 'holdId' IS NOT NULL)
-      ORDER BY id FOR UPDATE;
+    IF cardinality(v_held) > 0 THEN
+        PERFORM 1 FROM holds WHERE id = ANY (v_held) ORDER BY id FOR UPDATE;
+    END IF;
     -- step 1; v_final[i] stays NULL for an order to reserve, 'null' (JSON) for one that takes both steps later
-    FOR o, i IN SELECT x, n FROM jsonb_array_elements(p_orders) WITH ORDINALITY AS t(x, n)
-                 ORDER BY x ->> 'channel', x ->> 'externalId', n LOOP
+    FOR i IN SELECT t.n FROM unnest(v_orders) WITH ORDINALITY AS t(x, n)
+              ORDER BY t.x ->> 'channel', t.x ->> 'externalId', t.n LOOP
+        o := v_orders[i];
         IF (o ->> 'resume')::boolean IS TRUE THEN
             v_final[i] := 'null';
             CONTINUE;
@@ -337,19 +341,18 @@ BEGIN
         END IF;
     END LOOP;
 
-    v_skus := ARRAY(SELECT DISTINCT l ->> 'sku' FROM jsonb_array_elements(p_orders) x,
-                         jsonb_array_elements(x -> 'lines') l WHERE x ->> 'holdId' IS NULL);
+    v_skus := ARRAY(SELECT DISTINCT l ->> 'sku' FROM unnest(v_orders) x, jsonb_array_elements(x -> 'lines') l
+                     WHERE x ->> 'holdId' IS NULL);
     -- the policy rows of every SKU of the batch, the holds' too (a conversion moves the hold's backorders, which
     -- serving would otherwise change under it), then the stock rows
-    v_promisable := lock_sku_policies(CASE WHEN NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_orders) x
-                                                            WHERE x ->> 'holdId' IS NOT NULL) THEN v_skus
-        ELSE ARRAY(SELECT DISTINCT l ->> 'sku' FROM jsonb_array_elements(p_orders) x, jsonb_array_elements(x -> 'lines') l)
-        END);
+    v_promisable := lock_sku_policies(CASE WHEN cardinality(v_held) = 0 THEN v_skus
+        ELSE ARRAY(SELECT DISTINCT l ->> 'sku' FROM unnest(v_orders) x, jsonb_array_elements(x -> 'lines') l) END);
     v_assorted := locations_restricted();
     PERFORM lock_stock(v_skus);
 
     -- step 2, in the batch's order
-    FOR o, i IN SELECT x, n FROM jsonb_array_elements(p_orders) WITH ORDINALITY AS t(x, n) ORDER BY n LOOP
+    FOR i IN 1 .. v_count LOOP
+        o := v_orders[i];
         IF v_final[i] IS NULL THEN
             results := results || reserve_order(o, v_numbers[i], v_created[i], v_routing[i], v_promisable, v_assorted);
         ELSIF v_final[i] = 'null' THEN
