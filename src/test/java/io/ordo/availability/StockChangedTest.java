@@ -152,6 +152,59 @@ class StockChangedTest {
     }
 
     @Test
+    void underSpreadConcurrentIntakeEverySkuEndsAnnouncedWithItsFinalFiguresInUnbrokenSequence() throws Exception {
+        String channel = Api.createChannel(Ids.unique("spread"));
+        String first = Api.createLocation(Ids.unique("WH"), 1);
+        String second = Api.createLocation(Ids.unique("WH"), 2);
+        List<String> skus = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String sku = Ids.unique("SPREAD");
+            // one of them runs low during the load (urgent path), the others do not (the cursor's round)
+            unannouncedStock(sku, first, i == 0 ? 40 : 2000);
+            unannouncedStock(sku, second, i == 0 ? 10 : 500);
+            skus.add(sku);
+        }
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String token = Tokens.channel(channel);
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        List<Future<?>> workers = new java.util.ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            workers.add(threads.submit(() -> {
+                java.util.Random random = new java.util.Random();
+                for (int i = next.getAndIncrement(); i < 600; i = next.getAndIncrement()) {
+                    String a = skus.get(random.nextInt(skus.size()));
+                    String b = skus.get(random.nextInt(skus.size()));
+                    Object[] lines = a.equals(b) ? new Object[] { a, 1 } : new Object[] { a, 1, b, 2 };
+                    HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/orders"))
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    JSON.writeValueAsString(Api.order("SPREAD-" + i, lines))))
+                            .build();
+                    int status = client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                    assertTrue(status == 201 || status == 409, "201, or 409 once the low SKU is out: " + status);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        threads.shutdown();
+
+        for (String sku : skus) {
+            int available = (int) Db.count("SELECT coalesce(sum(on_hand - reserved), 0) FROM stock WHERE sku = ?", sku);
+            List<Announced> events = awaitAnnounced(sku, e -> Integer.valueOf(available).equals(lastAvailable(e)));
+            for (int i = 0; i < events.size(); i++) {
+                assertEquals(i + 1, events.get(i).sequence(), sku + ": sequence unbroken, no event twice");
+            }
+        }
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> Db.count(
+                "SELECT count(*) FROM stock WHERE sku = ANY (?::text[]) AND (availability_changed OR low_crossed)",
+                (Object) skus.toArray(String[]::new)) == 0);
+    }
+
+    @Test
     void aPolicyChangeIsAnnouncedAndArrivesOnAmqpButAFlagWithoutAChangeIsNot() throws Exception {
         AmqpPeer amqp = AmqpPeer.orderEvents();
         String channel = Api.createChannel(Ids.unique("pol"));
