@@ -1,8 +1,10 @@
 -- Availability functions: what a SKU may be promised now, and the coalesced stock.changed feed (tables: V10
--- sku_policies, channel_locations, availability_feed, stock.availability_changed). Repeatable: Flyway re-applies this
+-- sku_policies, channel_locations, availability_feed, stock.availability_changed; V12 stock.low_crossed,
+-- availability_cursor). Repeatable: Flyway re-applies this
 -- file whenever it changes, so each function here is its one and only definition; a function whose signature changes
 -- or that goes away is dropped by a versioned migration.
--- Files are applied in name order, this one first: its LANGUAGE sql body names only tables; the plpgsql one calls
+-- Files are applied in name order, this one first: its LANGUAGE sql bodies name only tables and the functions above
+-- them; the plpgsql one calls
 -- utc_text (R__fulfillment_functions.sql) and append_outbox_event (R__outbox_functions.sql), resolved when called.
 
 -- THE rule of `backorderable`, the units of a SKU that may still be promised beyond what is available: 0 under DENY
@@ -35,6 +37,18 @@ CREATE OR REPLACE FUNCTION sku_availability(p_skus text[], p_assortment text[])
       FROM unnest(p_skus) WITH ORDINALITY AS a(sku, ord)
       LEFT JOIN sku_policies p ON p.sku = a.sku
      ORDER BY a.ord;
+$$;
+
+-- The feed's round over dirty SKUs: up to p_limit SKUs with a marked stock row, in SKU order after p_after, leaving
+-- out p_taken and those announced within p_interval. An index scan of stock_availability_changed that stops at the
+-- SKUs it takes.
+CREATE OR REPLACE FUNCTION dirty_skus_after(p_after text, p_taken text[], p_interval interval, p_limit integer)
+    RETURNS text[] LANGUAGE sql STABLE AS $$
+    SELECT ARRAY(SELECT s.sku FROM stock s
+                  WHERE s.availability_changed AND s.sku > p_after AND s.sku <> ALL (p_taken)
+                    AND NOT EXISTS (SELECT 1 FROM availability_feed f
+                                     WHERE f.sku = s.sku AND f.emitted_at > now() - p_interval)
+                  GROUP BY s.sku ORDER BY s.sku LIMIT p_limit)
 $$;
 
 -- Announces the availability (over every location) of SKUs whose stock or policy changed: at most one stock.changed
@@ -91,18 +105,11 @@ BEGIN
     END IF;
     IF cardinality(v_skus) < p_limit THEN
         SELECT c.after_sku INTO v_after FROM availability_cursor c;
-        v_turn := ARRAY(SELECT s.sku FROM stock s
-                         WHERE s.availability_changed AND s.sku > v_after AND s.sku <> ALL (v_skus)
-                           AND NOT EXISTS (SELECT 1 FROM availability_feed f
-                                            WHERE f.sku = s.sku AND f.emitted_at > now() - p_interval)
-                         GROUP BY s.sku ORDER BY s.sku LIMIT p_limit - cardinality(v_skus));
-        IF cardinality(v_turn) < p_limit - cardinality(v_skus) THEN  -- the end of the round: on from the start
-            v_turn := v_turn || ARRAY(SELECT s.sku FROM stock s
-                                       WHERE s.availability_changed AND s.sku <= v_after AND s.sku <> ALL (v_skus)
-                                         AND NOT EXISTS (SELECT 1 FROM availability_feed f
-                                                          WHERE f.sku = s.sku AND f.emitted_at > now() - p_interval)
-                                       GROUP BY s.sku ORDER BY s.sku
-                                       LIMIT p_limit - cardinality(v_skus) - cardinality(v_turn));
+        v_turn := dirty_skus_after(v_after, v_skus, p_interval, p_limit - cardinality(v_skus));
+        IF cardinality(v_turn) < p_limit - cardinality(v_skus) THEN
+            -- the end of the round: on from the start (what lies after the cursor is taken already)
+            v_turn := v_turn || dirty_skus_after('', v_skus || v_turn, p_interval,
+                                                 p_limit - cardinality(v_skus) - cardinality(v_turn));
         END IF;
         IF cardinality(v_turn) > 0 THEN
             UPDATE availability_cursor SET after_sku = v_turn[cardinality(v_turn)];
