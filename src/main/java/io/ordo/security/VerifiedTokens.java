@@ -19,8 +19,9 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Identities of bearer tokens that quarkus-oidc verified lately, keyed by the token's SHA-256 ({@link TokenHash}),
  * each until the earlier of the token's {@code exp} and {@code ordo.security.token-cache.max-age} after it was
- * verified. Bounded by {@code max-size}: when full, the expired entries go, then a tenth of the rest (arbitrary ones;
- * a token that is dropped is simply verified again). Only identities that passed every check are remembered (a
+ * verified. Bounded by {@code max-size} (exceeded at most by the inserts racing on the event-loop threads): when full,
+ * the expired entries go, then a tenth of the rest (arbitrary ones; a token that is dropped is simply verified
+ * again). Only identities that passed every check are remembered (a
  * refused token is refused again, at full cost, every time). Per instance, in memory.
  * <p>
  * What it changes about revocation: nothing for a token's expiry (never accepted past {@code exp}); a token whose
