@@ -495,3 +495,9 @@ BEGIN
     RETURN expired;
 END
 $$;
+
+-- Holds past their expiry that expire_due_holds has not released yet: the hold sweeper's due work (GET /v1/ops/due,
+-- and the KEDA scaler's query in k8s/keda/). Counted on the partial index holds_due.
+CREATE OR REPLACE FUNCTION holds_due_count() RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT count(*) FROM holds WHERE status = 'ACTIVE' AND expires_at <= now()
+$$;

@@ -12,3 +12,9 @@ BEGIN
     VALUES (p_aggregate_type, p_aggregate_id, p_sequence, p_type, p_payload);
 END
 $$;
+
+-- Events not yet relayed: the outbox relay's due work (GET /v1/ops/due, and the KEDA scaler's query in k8s/keda/).
+-- Counted on the partial index outbox_unpublished.
+CREATE OR REPLACE FUNCTION outbox_due_count() RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT count(*) FROM outbox WHERE published_at IS NULL
+$$;

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Dependencies point one way (DESIGN.md): {@code io.ordo.common} is the ground and names no feature package;
  * {@code io.ordo.security} names nothing else of Ordo, and in particular not {@code common} (neither of the two
- * imports the other; the security package refuses with Quarkus's own exception types, which common maps). Checked on
+ * imports the other; the security package refuses with Quarkus's own exception types, which common maps);
+ * {@code io.ordo.ops} runs the features' background duties through CDI and names none of them. Checked on
  * the source files: every reference to an {@code io.ordo.<package>} outside comments and string literals, imports,
  * static imports and fully qualified names alike.
  */
@@ -32,6 +33,11 @@ class DependencyRuleTest {
     @Test
     void commonNamesNoFeaturePackage() {
         assertEquals(List.of(), violations("common", Set.of("common")));
+    }
+
+    @Test
+    void opsComposesTheFeaturesDutiesWithoutNamingAFeature() {
+        assertEquals(List.of(), violations("ops", Set.of("ops", "common", "security")));
     }
 
     @Test

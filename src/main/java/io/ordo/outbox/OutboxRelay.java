@@ -40,6 +40,8 @@ public class OutboxRelay {
     private static final long RELAY_LOCK = 0x6f72646fL;
     /** Longest pause between attempts while batches keep failing. */
     private static final Duration MAX_BACK_OFF = Duration.ofSeconds(2);
+    /** What a batch returns when another relay holds the outbox. */
+    private static final int LOCK_BUSY = -1;
     private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1)";
     private static final String CLAIM = """
             SELECT id, event_id, aggregate_type, aggregate_id, sequence, type, payload::text AS payload, created_at FROM outbox
@@ -151,10 +153,37 @@ public class OutboxRelay {
                 : Uni.createFrom().item(count));
     }
 
+    /**
+     * Relays until the outbox is empty, for an external tick: when another relay (an instance's timer, another tick)
+     * holds the outbox, waits for it instead of leaving the rest to it, so that every event committed before the call
+     * is published when it returns. Waits at most twice the sink timeout in all for the outbox to be free (a relay
+     * that keeps it that long is publishing anyway); returns the count this call relayed.
+     */
+    public Uni<Integer> drainAll() {
+        return drainAll(System.nanoTime() + sinkTimeout.multipliedBy(2).toNanos());
+    }
+
+    private Uni<Integer> drainAll(long waitUntil) {
+        return relayBatch().chain(count -> {
+            if (count == LOCK_BUSY) {
+                return System.nanoTime() > waitUntil ? Uni.createFrom().item(0)
+                        : Uni.createFrom().voidItem().onItem().delayIt().by(pollInterval).chain(() -> drainAll(waitUntil));
+            }
+            return count == batchSize && !stopped ? drainAll(waitUntil).map(more -> count + more)
+                    : Uni.createFrom().item(count);
+        });
+    }
+
     /** Relays at most one batch; 0 when there was nothing to do or another instance is relaying. */
     public Uni<Integer> relayOnce() {
+        return relayBatch().map(count -> Math.max(count, 0));
+    }
+
+    /** Relays at most one batch; {@link #LOCK_BUSY} when another relay holds the outbox. */
+    private Uni<Integer> relayBatch() {
         return pool.withTransaction(tx -> tx.preparedQuery(TRY_LOCK).execute(Tuple.of(RELAY_LOCK))
-                .chain(rows -> rows.iterator().next().getBoolean(0) ? claimAndPublish(tx) : Uni.createFrom().item(0)));
+                .chain(rows -> rows.iterator().next().getBoolean(0) ? claimAndPublish(tx)
+                        : Uni.createFrom().item(LOCK_BUSY)));
     }
 
     private Uni<Integer> claimAndPublish(SqlConnection tx) {
@@ -181,11 +210,16 @@ public class OutboxRelay {
         });
     }
 
+    /** Deletes up to 10,000 events published longer ago than the retention; returns how many. */
+    public Uni<Integer> purgePublished() {
+        return pool.preparedQuery(PURGE).execute(Tuple.of(retention.toSeconds())).map(rows -> rows.rowCount());
+    }
+
     private void housekeeping() {
         pool.preparedQuery(OLDEST).execute().map(rows -> rows.iterator().next().getOffsetDateTime(0))
                 .invoke(oldest -> oldestUnpublishedMillis.set(oldest == null ? 0
                         : Math.max(0, Duration.between(oldest.toInstant(), Instant.now()).toMillis())))
-                .chain(() -> pool.preparedQuery(PURGE).execute(Tuple.of(retention.toSeconds())))
+                .chain(this::purgePublished)
                 .subscribe().with(done -> {
                 }, failure -> LOG.debugf("outbox housekeeping failed: %s", failure.toString()));
     }

@@ -8,6 +8,11 @@ public final class Roles {
     public static final String CHANNEL = "ordo-channel";
     /** Warehouse and store staff: all orders, shipments, returns, stock. */
     public static final String FULFILLMENT = "ordo-fulfillment";
+    /**
+     * A scheduler outside the service (a CronJob, a PingSource's caller): runs a round of background work and reads
+     * how much is due, nothing else.
+     */
+    public static final String OPS = "ordo-ops";
 
     /** The claim that names a channel token's channel. */
     public static final String CHANNEL_CLAIM = "ordo_channel";

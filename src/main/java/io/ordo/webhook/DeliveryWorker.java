@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -63,6 +64,7 @@ public class DeliveryWorker {
     private final DeliveryCapacity capacity;
     private final ClaimLoop claims;
     private final OutcomeWriter writer;
+    private final DueDeliveryRound tickRound;
     private final AtomicLong queueDepth = new AtomicLong();
     private long pollTimer = -1;
     private long housekeepingTimer = -1;
@@ -90,6 +92,8 @@ public class DeliveryWorker {
             capacity.written(written);
             claims.roomFreed();
         });
+        this.tickRound = new DueDeliveryRound(store, sender, writer, settings.batchSize(),
+                settings.maxInFlightPerEndpoint(), settings.lease(), settings.startWithin());
         registry.gauge("ordo.webhooks.queue.depth", queueDepth);
         registry.gauge("ordo.webhooks.in.flight", this, DeliveryWorker::inFlight);
     }
@@ -176,9 +180,22 @@ public class DeliveryWorker {
 
     private void housekeeping() {
         store.pendingCount().invoke(queueDepth::set)
-                .chain(() -> store.purgeFinished(settings.retention()))
+                .chain(this::purgeFinished)
                 .subscribe().with(done -> {
                 }, failure -> LOG.debugf("webhook housekeeping failed: %s", failure.toString()));
+    }
+
+    /**
+     * One round of the deliveries due now, for an external tick (see {@link DueDeliveryRound}): runs whether or not
+     * this instance's worker is enabled, and ends when the outcomes are written; the number of attempts made.
+     */
+    public Uni<Integer> deliverDue() {
+        return tickRound.run();
+    }
+
+    /** Deletes finished deliveries older than the retention (a slice per call); how many. */
+    public Uni<Integer> purgeFinished() {
+        return store.purgeFinished(settings.retention());
     }
 
     /** Deliveries claimed and not yet written back (for tests and metrics). */

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Writes the outcomes of attempts back in batches (delivery status, attempt log and endpoint health, one statement
@@ -74,20 +75,33 @@ final class OutcomeWriter {
             return;
         }
         store.record(batch, disableAfter).subscribe().with(done -> {
-            for (Attempt a : batch) {
-                if (a.next() == DeliveryStatus.DELIVERED) {
-                    delivered.increment();
-                    latency.record(Duration.between(a.eventCreatedAt(), a.attemptedAt().plusMillis(a.latencyMs())));
-                } else if (a.next() == DeliveryStatus.FAILED) {
-                    failed.increment();
-                }
-            }
+            countFinished(batch);
             ended(batch.size());
         }, failure -> {
             LOG.warnf("could not record %d webhook attempts (%s); those deliveries are sent again after their lease",
                     batch.size(), failure.toString());
             ended(batch.size());
         });
+    }
+
+    /**
+     * Writes the outcomes of a tick's round at once, outside the queue (a round waits for its own outcomes); fails
+     * when the write fails, and those deliveries are sent again after their lease.
+     */
+    Uni<Void> recordNow(List<Attempt> attempts) {
+        attempts.forEach(a -> registry.counter("ordo.webhooks.attempts", "outcome", a.kind()).increment());
+        return store.record(attempts, disableAfter).invoke(() -> countFinished(attempts));
+    }
+
+    private void countFinished(List<Attempt> batch) {
+        for (Attempt a : batch) {
+            if (a.next() == DeliveryStatus.DELIVERED) {
+                delivered.increment();
+                latency.record(Duration.between(a.eventCreatedAt(), a.attemptedAt().plusMillis(a.latencyMs())));
+            } else if (a.next() == DeliveryStatus.FAILED) {
+                failed.increment();
+            }
+        }
     }
 
     private void ended(int count) {

@@ -1,0 +1,27 @@
+package io.ordo.ops;
+
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** What one tick did, duty by duty, in the order they ran. */
+@Schema(description = "One round of background work")
+public record DutyRound(
+        @Schema(description = "True when every duty ran to its end") boolean complete,
+        @Schema(description = "Wall time of the whole round") long millis,
+        List<Outcome> duties) {
+
+    /** One duty's part of the round. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "DutyOutcome")
+    public record Outcome(
+            @Schema(description = "The duty", examples = "outbox-relay") String duty,
+            @Schema(description = "Items this round did (events relayed, holds expired, deliveries sent...);"
+                    + " 0 when other instances or ticks took them") int done,
+            long millis,
+            @Schema(description = "Why the duty stopped early (the database or the broker away); what it did not do"
+                    + " stays due") String error) {
+    }
+}
