@@ -184,7 +184,7 @@ class KubernetesManifestsTest {
     @Test
     void credentialsOnlyComeFromSecretKeyRefs() {
         List<String> problems = new ArrayList<>();
-        for (Manifest workload : workloads()) {
+        for (Manifest workload : podOwners()) {
             for (JsonNode container : containers(workload)) {
                 for (JsonNode env : container.path("env")) {
                     String name = env.path("name").asText();
@@ -206,7 +206,7 @@ class KubernetesManifestsTest {
     void secretKeyRefsPointAtOrdoSecretsKeysShownInTheExample() {
         Set<String> exampleKeys = fields(findOne("v1", "Secret").doc().path("stringData")).keySet();
         List<String> problems = new ArrayList<>();
-        for (Manifest workload : workloads()) {
+        for (Manifest workload : podOwners()) {
             for (JsonNode container : containers(workload)) {
                 for (JsonNode env : container.path("env")) {
                     JsonNode ref = env.path("valueFrom").path("secretKeyRef");
@@ -262,7 +262,7 @@ class KubernetesManifestsTest {
     void bothVariantsRunTheSameImage() {
         Set<String> images = workloads().stream().map(w -> mainContainer(w).path("image").asText())
                 .collect(Collectors.toSet());
-        assertEquals(1, images.size(), "Deployment and Knative Service images differ: " + images);
+        assertEquals(1, images.size(), "the Deployments and the Knative Service run different images: " + images);
     }
 
     @Test
@@ -284,7 +284,7 @@ class KubernetesManifestsTest {
     @Nested
     class DeploymentVariant {
 
-        private final Manifest deployment = findOne("apps/v1", "Deployment");
+        private final Manifest deployment = findByName("apps/v1", "Deployment", "ordo");
         private final JsonNode podSpec = deployment.doc().path("spec").path("template").path("spec");
         private final JsonNode container = mainContainer(deployment);
 
@@ -446,6 +446,141 @@ class KubernetesManifestsTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Scale to zero: the tick CronJob (knative/) and the worker KEDA scales from zero (keda/)
+
+    /** The due-work sum, as GET /v1/ops/due computes it from the per-feature SQL functions. */
+    private static final String DUE_WORK_QUERY =
+            "SELECT outbox_due_count() + webhook_deliveries_due_count() + holds_due_count()";
+
+    @Nested
+    class ScaleToZero {
+
+        private final Manifest worker = findByName("apps/v1", "Deployment", "ordo-worker");
+        private final Manifest scaledObject = findOne("keda.sh/v1alpha1", "ScaledObject");
+        private final Manifest tick = findByName("batch/v1", "CronJob", "ordo-tick");
+
+        @Test
+        void theDueWorkQueryCallsFunctionsTheMigrationsDefine() throws IOException {
+            String migrations;
+            try (Stream<Path> files = Files.list(PROJECT_DIR.resolve("src/main/resources/db/migration"))) {
+                migrations = files.filter(f -> f.getFileName().toString().startsWith("R__")).map(f -> {
+                    try {
+                        return Files.readString(f);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).collect(Collectors.joining("\n"));
+            }
+            for (String function : List.of("outbox_due_count", "webhook_deliveries_due_count", "holds_due_count")) {
+                assertTrue(migrations.contains("CREATE OR REPLACE FUNCTION " + function + "() RETURNS bigint"),
+                        function + " is defined by a repeatable migration");
+            }
+        }
+
+        @Test
+        void kedaScalesTheWorkerFromZeroOnTheDueWork() {
+            JsonNode spec = scaledObject.doc().path("spec");
+            assertEquals("Deployment", spec.path("scaleTargetRef").path("kind").asText());
+            assertEquals(worker.name(), spec.path("scaleTargetRef").path("name").asText());
+            assertEquals(0, spec.path("minReplicaCount").asInt(-1), "minReplicaCount");
+            assertTrue(spec.path("maxReplicaCount").asInt(0) >= 1, "maxReplicaCount");
+            JsonNode trigger = spec.path("triggers").get(0);
+            assertEquals("postgresql", trigger.path("type").asText());
+            assertEquals(DUE_WORK_QUERY, trigger.path("metadata").path("query").asText());
+            assertEquals("0", trigger.path("metadata").path("activationTargetQueryValue").asText(),
+                    "any due item activates");
+            String auth = trigger.path("authenticationRef").path("name").asText();
+            Manifest authentication = findByName("keda.sh/v1alpha1", "TriggerAuthentication", auth);
+            Set<String> exampleKeys = fields(findOne("v1", "Secret").doc().path("stringData")).keySet();
+            for (JsonNode ref : authentication.doc().path("spec").path("secretTargetRef")) {
+                assertEquals(SECRET_NAME, ref.path("name").asText());
+                assertTrue(exampleKeys.contains(ref.path("key").asText()), ref + " key in " + SECRET_EXAMPLE_FILE);
+            }
+        }
+
+        @Test
+        void theWorkerIsTheApiImageHardenedWithNoServiceInFront() {
+            JsonNode container = mainContainer(worker);
+            assertHardenedContainer(worker, container, podSpec(worker));
+            assertTmpIsWritable(worker, container, podSpec(worker));
+            assertResources(worker, container);
+            assertHttpProbe(container, "readinessProbe", "/q/health/ready");
+            assertFalse(worker.doc().path("spec").has("replicas"), "KEDA owns the replica count");
+            Map<String, String> labels = templateLabels(worker);
+            for (Manifest service : manifests.stream().filter(m -> m.is("v1", "Service")).toList()) {
+                Map<String, String> selector = stringMap(service.doc().path("spec").path("selector"));
+                boolean selects = !selector.isEmpty() && selector.entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+                assertFalse(selects, service + " must not route requests to the worker");
+            }
+        }
+
+        @Test
+        void theTickCronJobRunsOneAtATimeHardened() {
+            JsonNode spec = tick.doc().path("spec");
+            assertEquals("* * * * *", spec.path("schedule").asText(), "every minute");
+            assertEquals("Forbid", spec.path("concurrencyPolicy").asText());
+            JsonNode container = mainContainer(tick);
+            assertHardenedContainer(tick, container, podSpec(tick));
+            assertResources(tick, container);
+            assertTrue(container.path("args").get(0).asText().contains(DUE_WORK_QUERY.replace("SELECT ", "")),
+                    "the CronJob asks the same question as KEDA");
+        }
+
+        @Test
+        void theTickScriptCallsTheTickOnlyWhenWorkIsDueOrForThePurges() throws Exception {
+            Assumptions.assumeTrue(commandAvailable("sh"), "no POSIX shell");
+            assertEquals(List.of(), runTickScript("0", "07"), "idle: no token asked, no tick");
+            List<String> calls = runTickScript("3", "07");
+            assertEquals(2, calls.size(), calls.toString());
+            assertTrue(calls.get(0).contains("grant_type=client_credentials")
+                    && calls.get(0).contains("Authorization: Basic " + java.util.Base64.getEncoder()
+                            .encodeToString("ordo-tick:s3cret".getBytes())), calls.get(0));
+            assertTrue(calls.get(1).contains("Authorization: Bearer tok-123")
+                    && calls.get(1).endsWith("http://ordo.test/v1/ops/tick"), calls.get(1));
+            assertEquals(2, runTickScript("0", "30").size(), "every 15th minute for the purges");
+            assertEquals(2, runTickScript("0", "00").size(), "minute 00");
+        }
+
+        /** Runs the CronJob's script with psql, wget and date stubbed; returns the wget calls it made. */
+        private List<String> runTickScript(String due, String minute) throws Exception {
+            Path dir = Files.createTempDirectory("tick");
+            try {
+                Path calls = dir.resolve("calls");
+                stub(dir, "psql", "echo " + due);
+                stub(dir, "date", "echo " + minute);
+                stub(dir, "wget", "echo \"$*\" >> " + calls + "\n"
+                        + "case \"$*\" in *client_credentials*) echo '{\"access_token\":\"tok-123\",\"expires_in\":300}';; "
+                        + "*) echo '{\"complete\":true}';; esac");
+                JsonNode container = mainContainer(tick);
+                ProcessBuilder run = new ProcessBuilder("sh", "-ec", container.path("args").get(0).asText())
+                        .redirectErrorStream(true);
+                run.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+                run.environment().put("ORDO_URL", "http://ordo.test");
+                run.environment().put("GRANT_ENDPOINT", "http://issuer.test/token");
+                run.environment().put("SCALER_DATABASE_URL", "postgresql://scaler@db/ordo");
+                run.environment().put("TICK_CLIENT_ID", "ordo-tick");
+                run.environment().put("TICK_CLIENT_SECRET", "s3cret");
+                Process process = run.start();
+                String output = new String(process.getInputStream().readAllBytes());
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the script ends");
+                assertEquals(0, process.exitValue(), output);
+                return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+            } finally {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+
+        private static void stub(Path dir, String name, String body) throws IOException {
+            Path file = dir.resolve(name);
+            Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+            assertTrue(file.toFile().setExecutable(true));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Container images
 
     @ParameterizedTest
@@ -573,12 +708,32 @@ class KubernetesManifestsTest {
     // ---------------------------------------------------------------------------------------------------------------
     // Lookup helpers
 
+    /** The pods that run Ordo: the API's Deployment, the worker's (keda/) and the Knative Service. */
     private static List<Manifest> workloads() {
         List<Manifest> workloads = manifests.stream()
                 .filter(m -> m.is("apps/v1", "Deployment") || m.is(KNATIVE_API_VERSION, "Service"))
                 .toList();
-        assertEquals(2, workloads.size(), "expected one Deployment and one Knative Service: " + workloads);
+        assertEquals(3, workloads.size(), "expected the API and worker Deployments and one Knative Service: "
+                + workloads);
         return workloads;
+    }
+
+    /** Everything that runs a pod: the workloads and the CronJobs. */
+    private static List<Manifest> podOwners() {
+        List<Manifest> owners = new ArrayList<>(workloads());
+        owners.addAll(cronJobs());
+        return owners;
+    }
+
+    private static List<Manifest> cronJobs() {
+        return manifests.stream().filter(m -> m.is("batch/v1", "CronJob")).toList();
+    }
+
+    /** The pod spec of a workload, or of a CronJob's job. */
+    private static JsonNode podSpec(Manifest owner) {
+        JsonNode spec = owner.doc().path("spec");
+        return owner.kind().equals("CronJob") ? spec.path("jobTemplate").path("spec").path("template").path("spec")
+                : spec.path("template").path("spec");
     }
 
     private static Manifest findOne(String apiVersion, String kind) {
@@ -594,7 +749,7 @@ class KubernetesManifestsTest {
 
     private static List<JsonNode> containers(Manifest workload) {
         List<JsonNode> containers = new ArrayList<>();
-        workload.doc().path("spec").path("template").path("spec").path("containers").forEach(containers::add);
+        podSpec(workload).path("containers").forEach(containers::add);
         return containers;
     }
 
