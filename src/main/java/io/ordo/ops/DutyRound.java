@@ -6,7 +6,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** What one tick did, duty by duty, in the order they ran. */
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What one tick did, duty by duty, in the order they ran. Registered for reflection: it leaves the resource inside a
+ * {@code Response}, whose entity type Quarkus cannot see at build time (native image).
+ */
+@RegisterForReflection
 @Schema(description = "One round of background work")
 public record DutyRound(
         @Schema(description = "True when every duty ran to its end") boolean complete,
@@ -14,6 +20,7 @@ public record DutyRound(
         List<Outcome> duties) {
 
     /** One duty's part of the round. */
+    @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "DutyOutcome")
     public record Outcome(
