@@ -52,6 +52,7 @@ cleanup() {
 }
 trap cleanup EXIT
 sleep 0.5
+kill -0 "$RECEIVER" 2>/dev/null || die "the receiver did not start (port $PORT taken?)"
 answer=$(curl -s -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
   -d "{\"url\":\"http://127.0.0.1:$PORT/hook/drill\",\"events\":[\"order.created\",\"hold.expired\"],\"channel\":\"$CHANNEL\"}" \
   "$ORDO_URL/v1/webhooks")
@@ -80,23 +81,28 @@ echo "== 3. due before the ticks =="
 curl -s -H "Authorization: Bearer $OPS" "$ORDO_URL/v1/ops/due"; echo
 echo "== 4. $TICKS ticks at once =="
 OUT=$(mktemp -d)
+TICK_PIDS=()
 for i in $(seq 1 "$TICKS"); do
   curl -s -o "$OUT/$i.json" -w "tick $i: HTTP %{http_code} in %{time_total} s\n" -X POST \
     -H "Authorization: Bearer $OPS" "$ORDO_URL/v1/ops/tick" > "$OUT/$i.time" &
+  TICK_PIDS+=($!)
 done
-wait
-for i in $(seq 1 "$TICKS"); do
-  cat "$OUT/$i.time"
-  json '"  " + ", ".join(f"{o[\"duty\"]} {o[\"done\"]} in {o[\"millis\"]} ms" + (" ERROR " + o["error"] if o.get("error") else "") for o in d["duties"] if o["done"] or o.get("error") or o["millis"] > 50)' < "$OUT/$i.json"
-done
-echo "relayed by the ticks: $(cat "$OUT"/*.json | python3 -c '
+wait "${TICK_PIDS[@]}"
+for i in $(seq 1 "$TICKS"); do cat "$OUT/$i.time"; done
+python3 - "$OUT"/*.json <<'PY'
 import json, sys
-text = sys.stdin.read().replace("}{", "}\n{")
-rounds = [json.loads(l) for l in text.splitlines() if l.strip()]
-print({duty: sum(o["done"] for r in rounds for o in r["duties"] if o["duty"] == duty)
-       for duty in ("hold-expiry", "outbox-relay", "webhook-deliveries")})')"
+rounds = [json.load(open(f)) for f in sys.argv[1:]]
+for i, r in enumerate(rounds, 1):
+    parts = [f"{o['duty']} {o['done']} in {o['millis']} ms" + (f" ERROR {o['error']}" if o.get("error") else "")
+             for o in r["duties"] if o["done"] or o.get("error") or o["millis"] > 50]
+    print(f"  tick {i}: complete={r['complete']} {r['millis']} ms: " + ", ".join(parts))
+totals = {d: sum(o["done"] for r in rounds for o in r["duties"] if o["duty"] == d)
+          for d in ("hold-expiry", "outbox-relay", "webhook-deliveries", "availability-feed")}
+print("  done by the ticks together:", totals)
+PY
 rm -rf "$OUT"
-echo "a last tick: $(curl -s -X POST -H "Authorization: Bearer $OPS" "$ORDO_URL/v1/ops/tick" | json '{o["duty"]: o["done"] for o in d["duties"] if o["done"]}')"
+echo "a last tick: $(curl -s -X POST -H "Authorization: Bearer $OPS" "$ORDO_URL/v1/ops/tick" | json '{o["duty"]: o["done"] for o in d["duties"] if o["done"]}')" \
+  "(events the ticks' own work wrote meanwhile: stock.changed of the expired holds)"
 echo "due after: $(curl -s -H "Authorization: Bearer $OPS" "$ORDO_URL/v1/ops/due")"
 
 echo "== 5. checks =="

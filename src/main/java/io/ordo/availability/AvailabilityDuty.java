@@ -5,7 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.ordo.common.duty.BackgroundDuty;
 import io.smallrye.mutiny.Uni;
 
-/** The availability feed's flush, for the external tick: announces the SKUs whose figures changed. */
+/**
+ * The availability feed's flush, for the external tick: announces the SKUs whose figures changed, up to a minute's
+ * budget of {@code ordo.availability.max-per-second} (ticks come about once a minute).
+ */
 @ApplicationScoped
 class AvailabilityDuty implements BackgroundDuty {
     private final AvailabilityFlusher flusher;
@@ -25,7 +28,7 @@ class AvailabilityDuty implements BackgroundDuty {
     }
 
     @Override
-    public Uni<Integer> runDue() {
-        return flusher.flushOnce();
+    public Uni<Integer> runDue(long deadlineNanos) {
+        return flusher.flushForTick(deadlineNanos);
     }
 }

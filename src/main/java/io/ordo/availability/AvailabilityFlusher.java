@@ -25,6 +25,7 @@ public class AvailabilityFlusher {
     private final Duration interval;
     private final int batchSize;
     private final int budgetPerRun;
+    private final int budgetPerTick;
     private final Counter checked;
 
     public AvailabilityFlusher(AvailabilityRepository availability, AvailabilityConfig config,
@@ -35,6 +36,9 @@ public class AvailabilityFlusher {
         // two runs per interval share the per-second budget; no budget: as much as there is
         this.budgetPerRun = config.maxPerSecond() <= 0 ? Integer.MAX_VALUE
                 : (int) Math.max(1, config.maxPerSecond() * interval.toMillis() / 2000);
+        // an external tick comes about once a minute (k8s/): it may take a minute's budget
+        this.budgetPerTick = config.maxPerSecond() <= 0 ? Integer.MAX_VALUE
+                : (int) Math.min(Integer.MAX_VALUE, config.maxPerSecond() * 60L);
         this.checked = Counter.builder("ordo.availability.checked")
                 .description("SKUs whose changed availability the flusher checked (and announced if it differed)")
                 .register(registry);
@@ -65,12 +69,26 @@ public class AvailabilityFlusher {
         return flushUpTo(budgetPerRun);
     }
 
+    /**
+     * Flushes up to a minute's budget ({@code ordo.availability.max-per-second} × 60), for an external tick that
+     * comes about once a minute while no instance runs its own timer, starting no statement after
+     * {@code deadlineNanos}; returns how many SKUs this call took.
+     */
+    public Uni<Integer> flushForTick(long deadlineNanos) {
+        return flushUpTo(budgetPerTick, deadlineNanos);
+    }
+
     private Uni<Integer> flushUpTo(int budget) {
+        return flushUpTo(budget, Long.MAX_VALUE);
+    }
+
+    private Uni<Integer> flushUpTo(int budget, long deadlineNanos) {
         int limit = Math.min(batchSize, budget);
         return availability.flush(interval, limit).chain(count -> {
             checked.increment(count);
-            return count < limit || budget - count <= 0 ? Uni.createFrom().item(count)
-                    : flushUpTo(budget - count).map(more -> count + more);
+            return count < limit || budget - count <= 0 || System.nanoTime() - deadlineNanos > 0
+                    ? Uni.createFrom().item(count)
+                    : flushUpTo(budget - count, deadlineNanos).map(more -> count + more);
         });
     }
 }

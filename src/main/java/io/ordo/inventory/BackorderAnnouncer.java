@@ -49,10 +49,16 @@ public class BackorderAnnouncer {
 
     /** Announces until nothing is pending; returns how many orders this call announced. */
     public Uni<Integer> announceAll() {
+        return announceUntil(Long.MAX_VALUE);
+    }
+
+    /** Announces until nothing is pending or {@code deadlineNanos} has passed; returns how many orders. */
+    public Uni<Integer> announceUntil(long deadlineNanos) {
         return pool.preparedQuery(ANNOUNCE).execute(Tuple.of(batchSize)).map(rows -> rows.iterator().next().getInteger(0))
                 .chain(count -> {
                     announced.increment(count);
-                    return count < batchSize ? Uni.createFrom().item(count) : announceAll().map(more -> count + more);
+                    return count < batchSize || System.nanoTime() - deadlineNanos > 0 ? Uni.createFrom().item(count)
+                            : announceUntil(deadlineNanos).map(more -> count + more);
                 });
     }
 }

@@ -40,12 +40,18 @@ public class HoldExpirySweeper {
 
     /** Expires due holds until none is left; returns how many this call expired. */
     public Uni<Integer> sweepOnce() {
+        return sweepUntil(Long.MAX_VALUE);
+    }
+
+    /** Expires due holds until none is left or {@code deadlineNanos} has passed; returns how many. */
+    public Uni<Integer> sweepUntil(long deadlineNanos) {
         return holds.expireDue(batchSize).chain(count -> {
             expired.increment(count);
             if (count > 0) {
                 backorders.kick(); // released units may have gone to waiting backorders
             }
-            return count < batchSize ? Uni.createFrom().item(count) : sweepOnce().map(more -> count + more);
+            return count < batchSize || System.nanoTime() - deadlineNanos > 0 ? Uni.createFrom().item(count)
+                    : sweepUntil(deadlineNanos).map(more -> count + more);
         });
     }
 }

@@ -34,8 +34,8 @@ final class InventoryDuties {
         }
 
         @Override
-        public Uni<Integer> runDue() {
-            return sweeper.sweepOnce();
+        public Uni<Integer> runDue(long deadlineNanos) {
+            return sweeper.sweepUntil(deadlineNanos);
         }
 
         @Override
@@ -64,8 +64,8 @@ final class InventoryDuties {
         }
 
         @Override
-        public Uni<Integer> runDue() {
-            return announcer.announceAll();
+        public Uni<Integer> runDue(long deadlineNanos) {
+            return announcer.announceUntil(deadlineNanos);
         }
     }
 }

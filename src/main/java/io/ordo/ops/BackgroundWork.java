@@ -1,5 +1,6 @@
 package io.ordo.ops;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,11 +27,13 @@ public class BackgroundWork {
 
     private final List<BackgroundDuty> duties;
     private final MeterRegistry registry;
+    private final Duration budget;
 
-    public BackgroundWork(Instance<BackgroundDuty> duties, MeterRegistry registry) {
+    public BackgroundWork(Instance<BackgroundDuty> duties, MeterRegistry registry, OpsConfig config) {
         this.duties = duties.stream().sorted(Comparator.comparingInt(BackgroundDuty::stage)
                 .thenComparing(BackgroundDuty::name)).toList();
         this.registry = registry;
+        this.budget = config.tickBudget();
     }
 
     /** The duties' names, in the order a round runs them. */
@@ -38,12 +41,17 @@ public class BackgroundWork {
         return duties.stream().map(BackgroundDuty::name).toList();
     }
 
-    /** Runs every duty once, in stage order. */
+    /**
+     * Runs every duty once, in stage order, none starting a batch once {@code ordo.ops.tick-budget} has passed (a duty
+     * reached after that still runs its first batch).
+     */
     public Uni<DutyRound> runRound() {
         long start = System.nanoTime();
-        return Multi.createFrom().iterable(duties).onItem().transformToUniAndConcatenate(this::run).collect().asList()
+        long deadline = start + budget.toNanos();
+        return Multi.createFrom().iterable(duties).onItem().transformToUniAndConcatenate(duty -> run(duty, deadline))
+                .collect().asList()
                 .map(outcomes -> new DutyRound(outcomes.stream().allMatch(o -> o.error() == null),
-                        millisSince(start), outcomes));
+                        System.nanoTime() - deadline > 0, millisSince(start), outcomes));
     }
 
     /** The due counts of the duties that count theirs. */
@@ -57,9 +65,9 @@ public class BackgroundWork {
                 });
     }
 
-    private Uni<DutyRound.Outcome> run(BackgroundDuty duty) {
+    private Uni<DutyRound.Outcome> run(BackgroundDuty duty, long deadline) {
         long start = System.nanoTime();
-        return Uni.createFrom().deferred(duty::runDue)
+        return Uni.createFrom().deferred(() -> duty.runDue(deadline))
                 .map(done -> {
                     registry.counter("ordo.ops.tick.done", "duty", duty.name()).increment(done);
                     return new DutyRound.Outcome(duty.name(), done, millisSince(start), null);

@@ -15,7 +15,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 @Schema(description = "One round of background work")
 public record DutyRound(
-        @Schema(description = "True when every duty ran to its end") boolean complete,
+        @Schema(description = "True when no duty stopped early for a failure") boolean complete,
+        @Schema(description = "True when the round ran past ordo.ops.tick-budget: work may be left for the next tick")
+        boolean budgetSpent,
         @Schema(description = "Wall time of the whole round") long millis,
         List<Outcome> duties) {
 

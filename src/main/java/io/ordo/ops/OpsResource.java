@@ -34,8 +34,10 @@ public class OpsResource {
     @Operation(summary = "Run one round of background work", description = "Roles: `ordo-ops`, `ordo-admin`. Runs "
             + "every periodic duty once, in order: hold expiry, backorder announcements, the availability feed, the "
             + "outbox relay, webhook deliveries that are due, then the purges; answers when all are done. Safe to "
-            + "call on any number of instances at once and while their own timers run: each item is done once. "
-            + "503 when a duty stopped early (the database or the broker away); what it did not do stays due.")
+            + "call on any number of instances at once and while their own timers run: each item is done once. No "
+            + "duty starts a batch after `ordo.ops.tick-budget` (15 s; `budgetSpent` then tells that work may be "
+            + "left for the next tick). 503 when a duty stopped early (the database or the broker away); what it did "
+            + "not do stays due.")
     @APIResponse(responseCode = "200", description = "Every duty ran to its end",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DutyRound.class)))
     @APIResponse(responseCode = "503", description = "A duty stopped early",

@@ -13,7 +13,7 @@ final class OutboxDuties {
 
     /**
      * Relays every committed event (the relay's advisory lock lets one instance or tick relay at a time; a tick waits
-     * for its turn, see {@link OutboxRelay#drainAll()}).
+     * for its turn, see {@link OutboxRelay#drainAll(long)}).
      */
     @ApplicationScoped
     static class Relay implements BackgroundDuty {
@@ -37,8 +37,8 @@ final class OutboxDuties {
         }
 
         @Override
-        public Uni<Integer> runDue() {
-            return relay.drainAll();
+        public Uni<Integer> runDue(long deadlineNanos) {
+            return relay.drainAll(deadlineNanos);
         }
 
         @Override
@@ -67,7 +67,7 @@ final class OutboxDuties {
         }
 
         @Override
-        public Uni<Integer> runDue() {
+        public Uni<Integer> runDue(long deadlineNanos) {
             return relay.purgePublished();
         }
     }

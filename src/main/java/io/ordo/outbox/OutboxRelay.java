@@ -156,20 +156,24 @@ public class OutboxRelay {
     /**
      * Relays until the outbox is empty, for an external tick: when another relay (an instance's timer, another tick)
      * holds the outbox, waits for it instead of leaving the rest to it, so that every event committed before the call
-     * is published when it returns. Waits at most twice the sink timeout in all for the outbox to be free (a relay
-     * that keeps it that long is publishing anyway); returns the count this call relayed.
+     * is published when it returns, unless {@code deadlineNanos} (a {@link System#nanoTime()}) passes first: no
+     * batch is started after it. Waits at most twice the sink timeout in all for the outbox to be free (a relay that
+     * keeps it that long is publishing anyway); returns the count this call relayed.
      */
-    public Uni<Integer> drainAll() {
-        return drainAll(System.nanoTime() + sinkTimeout.multipliedBy(2).toNanos());
+    public Uni<Integer> drainAll(long deadlineNanos) {
+        long waitUntil = System.nanoTime() + sinkTimeout.multipliedBy(2).toNanos();
+        return drainAll(deadlineNanos - waitUntil < 0 ? deadlineNanos : waitUntil, deadlineNanos);
     }
 
-    private Uni<Integer> drainAll(long waitUntil) {
+    private Uni<Integer> drainAll(long waitUntil, long deadlineNanos) {
         return relayBatch().chain(count -> {
             if (count == LOCK_BUSY) {
-                return System.nanoTime() > waitUntil ? Uni.createFrom().item(0)
-                        : Uni.createFrom().voidItem().onItem().delayIt().by(pollInterval).chain(() -> drainAll(waitUntil));
+                return System.nanoTime() - waitUntil > 0 ? Uni.createFrom().item(0)
+                        : Uni.createFrom().voidItem().onItem().delayIt().by(pollInterval)
+                                .chain(() -> drainAll(waitUntil, deadlineNanos));
             }
-            return count == batchSize && !stopped ? drainAll(waitUntil).map(more -> count + more)
+            return count == batchSize && !stopped && System.nanoTime() - deadlineNanos < 0
+                    ? drainAll(waitUntil, deadlineNanos).map(more -> count + more)
                     : Uni.createFrom().item(count);
         });
     }

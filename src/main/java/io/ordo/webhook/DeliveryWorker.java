@@ -187,10 +187,11 @@ public class DeliveryWorker {
 
     /**
      * One round of the deliveries due now, for an external tick (see {@link DueDeliveryRound}): runs whether or not
-     * this instance's worker is enabled, and ends when the outcomes are written; the number of attempts made.
+     * this instance's worker is enabled, claims no batch after {@code deadlineNanos}, and ends when the outcomes are
+     * written; the number of attempts made.
      */
-    public Uni<Integer> deliverDue() {
-        return tickRound.run();
+    public Uni<Integer> deliverDue(long deadlineNanos) {
+        return tickRound.run(deadlineNanos);
     }
 
     /** Deletes finished deliveries older than the retention (a slice per call); how many. */

@@ -12,12 +12,13 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One round of due deliveries for an external tick ({@link DeliveryWorker#deliverDue()}), apart from the worker's own
+ * One round of due deliveries for an external tick ({@link DeliveryWorker#deliverDue(long)}), apart from the worker's own
  * loop so that it also runs where the worker is disabled and answers only once its outcomes are written. It claims
  * due deliveries a batch at a time while batches come back full, sends each endpoint's at most
  * {@code max-in-flight-per-endpoint} at a time, and writes the outcomes of a batch before claiming the next. Claims
  * that could not start within the lease's start window are given back, as the worker does; no batch is claimed once
- * that window has passed since the round began, which bounds a round to about the window plus one timeout.
+ * that window has passed since the round began, nor after the tick's deadline: a round lasts at most about the
+ * earlier of the two plus one timeout.
  */
 final class DueDeliveryRound {
     private final DeliveryStore store;
@@ -39,14 +40,15 @@ final class DueDeliveryRound {
         this.startWithin = startWithin;
     }
 
-    /** Sends what is due; the number of attempts made. */
-    Uni<Integer> run() {
-        return batches(System.nanoTime() + startWithin.toNanos());
+    /** Sends what is due, claiming no batch after {@code deadlineNanos}; the number of attempts made. */
+    Uni<Integer> run(long deadlineNanos) {
+        long windowEnds = System.nanoTime() + startWithin.toNanos();
+        return batches(deadlineNanos - windowEnds < 0 ? deadlineNanos : windowEnds);
     }
 
     private Uni<Integer> batches(long roundEndsBy) {
         return store.claimDueDeliveries(batchSize, lease, List.of()).chain(claimed -> send(claimed)
-                .chain(sent -> claimed.size() == batchSize && System.nanoTime() < roundEndsBy
+                .chain(sent -> claimed.size() == batchSize && System.nanoTime() - roundEndsBy < 0
                         ? batches(roundEndsBy).map(more -> sent + more)
                         : Uni.createFrom().item(sent)));
     }

@@ -34,8 +34,8 @@ final class WebhookDuties {
         }
 
         @Override
-        public Uni<Integer> runDue() {
-            return worker.deliverDue();
+        public Uni<Integer> runDue(long deadlineNanos) {
+            return worker.deliverDue(deadlineNanos);
         }
 
         @Override
@@ -64,7 +64,7 @@ final class WebhookDuties {
         }
 
         @Override
-        public Uni<Integer> runDue() {
+        public Uni<Integer> runDue(long deadlineNanos) {
             return worker.purgeFinished();
         }
     }

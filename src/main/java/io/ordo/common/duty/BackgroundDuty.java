@@ -22,10 +22,11 @@ public interface BackgroundDuty {
     int stage();
 
     /**
-     * Runs one round of the due work to its end (or to a bound the duty documents) and tells how many items it did.
-     * Fails when the database is away; what was not done stays due.
+     * Runs one round of the due work to its end, starting no new batch once {@code deadlineNanos} (a
+     * {@link System#nanoTime()}) has passed, and tells how many items it did. Fails when the database is away; what
+     * was not done stays due.
      */
-    Uni<Integer> runDue();
+    Uni<Integer> runDue(long deadlineNanos);
 
     /**
      * How many items are due now, or -1 when the duty does not count them (purges: never urgent). The scaler's query

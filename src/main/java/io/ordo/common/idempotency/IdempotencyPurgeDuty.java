@@ -25,7 +25,7 @@ class IdempotencyPurgeDuty implements BackgroundDuty {
     }
 
     @Override
-    public Uni<Integer> runDue() {
+    public Uni<Integer> runDue(long deadlineNanos) {
         return purge.purgeOnce();
     }
 }
