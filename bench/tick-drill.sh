@@ -53,6 +53,8 @@ cleanup() {
 trap cleanup EXIT
 sleep 0.5
 kill -0 "$RECEIVER" 2>/dev/null || die "the receiver did not start (port $PORT taken?)"
+# subscriptions of an earlier run cut short would post to the same receiver with other secrets
+psqlq "DELETE FROM webhook_subscriptions WHERE url = 'http://127.0.0.1:$PORT/hook/drill'" >/dev/null
 answer=$(curl -s -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
   -d "{\"url\":\"http://127.0.0.1:$PORT/hook/drill\",\"events\":[\"order.created\",\"hold.expired\"],\"channel\":\"$CHANNEL\"}" \
   "$ORDO_URL/v1/webhooks")
