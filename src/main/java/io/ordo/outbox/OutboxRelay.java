@@ -31,7 +31,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * and wait for the next tick), and the claimed rows are also locked {@code FOR UPDATE SKIP LOCKED}, so no row is
  * handed out twice and events of one order never overtake each other. Rows are marked published in the same
  * transaction, after every sink confirmed them; a crash or a broker outage leaves them unpublished for the next
- * attempt.
+ * attempt. Claims start at the relay's {@link OutboxFloor} (every id below it is published), so that they do not walk
+ * the index entries published rows leave behind until VACUUM.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -42,12 +43,16 @@ public class OutboxRelay {
     private static final Duration MAX_BACK_OFF = Duration.ofSeconds(2);
     /** What a batch returns when another relay holds the outbox. */
     private static final int LOCK_BUSY = -1;
-    private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1)";
+    /** The relay's lock, and the oldest transaction still running (to settle the floor's candidate). */
+    private static final String TRY_LOCK =
+            "SELECT pg_try_advisory_xact_lock($1), pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    private static final String FLOOR_CANDIDATE = "SELECT last_id, below_xid FROM outbox_floor_candidate()";
+    /** From the floor on ({@link OutboxFloor}): the index entries of published rows below it are not walked. */
     private static final String CLAIM = """
             SELECT id, event_id, aggregate_type, aggregate_id, sequence, type, payload::text AS payload, created_at FROM outbox
-             WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
+             WHERE published_at IS NULL AND id >= $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
     private static final String MARK = "UPDATE outbox SET published_at = now() WHERE id = ANY($1)";
-    private static final String OLDEST = "SELECT min(created_at) FROM outbox WHERE published_at IS NULL";
+    private static final String OLDEST = "SELECT min(created_at) FROM outbox WHERE published_at IS NULL AND id >= $1";
     private static final String PURGE = """
             DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at < now() - make_interval(secs => $1)
              ORDER BY published_at LIMIT 10000 FOR UPDATE SKIP LOCKED)""";
@@ -62,6 +67,7 @@ public class OutboxRelay {
     private final boolean enabled;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong oldestUnpublishedMillis = new AtomicLong();
+    private final OutboxFloor floor = new OutboxFloor();
     private final Counter published;
     private volatile boolean stopped;
     /** Failed attempts in a row (broker or database away), when the first of them failed, when to try again. */
@@ -183,17 +189,43 @@ public class OutboxRelay {
         return relayBatch().map(count -> Math.max(count, 0));
     }
 
-    /** Relays at most one batch; {@link #LOCK_BUSY} when another relay holds the outbox. */
-    private Uni<Integer> relayBatch() {
-        return pool.withTransaction(tx -> tx.preparedQuery(TRY_LOCK).execute(Tuple.of(RELAY_LOCK))
-                .chain(rows -> rows.iterator().next().getBoolean(0) ? claimAndPublish(tx)
-                        : Uni.createFrom().item(LOCK_BUSY)));
+    /** What a round did, for the floor once its transaction committed. */
+    private record Round(int claimed, long highestClaimed, OutboxFloor.Candidate settled) {
+        static final Round BUSY = new Round(LOCK_BUSY, -1, null);
     }
 
-    private Uni<Integer> claimAndPublish(SqlConnection tx) {
-        return tx.preparedQuery(CLAIM).execute(Tuple.of(batchSize)).chain(rows -> {
+    /** Relays at most one batch; {@link #LOCK_BUSY} when another relay holds the outbox. */
+    private Uni<Integer> relayBatch() {
+        return pool.withTransaction(tx -> tx.preparedQuery(TRY_LOCK).execute(Tuple.of(RELAY_LOCK)).chain(rows -> {
+            Row lock = rows.iterator().next();
+            if (!lock.getBoolean(0)) {
+                return Uni.createFrom().item(Round.BUSY);
+            }
+            OutboxFloor.Candidate settled = floor.settledBy(lock.getLong(1));
+            long from = floor.value();
+            long now = System.nanoTime();
+            Uni<Void> candidate = !floor.wantsCandidate(now) ? Uni.createFrom().voidItem()
+                    : tx.preparedQuery(FLOOR_CANDIDATE).execute().invoke(found -> {
+                        Row row = found.iterator().next();
+                        floor.propose(new OutboxFloor.Candidate(row.getLong(0), row.getLong(1)), now);
+                    }).replaceWithVoid();
+            return candidate.chain(() -> claimAndPublish(tx, from, settled));
+        })).invoke(round -> {
+            if (round.claimed() != LOCK_BUSY) {
+                floor.committed(round.settled(), round.claimed(), batchSize, round.highestClaimed());
+            }
+        }).map(Round::claimed);
+    }
+
+    /** Every outbox id below this is published (see {@link OutboxFloor}; tests). */
+    long floor() {
+        return floor.value();
+    }
+
+    private Uni<Round> claimAndPublish(SqlConnection tx, long from, OutboxFloor.Candidate settled) {
+        return tx.preparedQuery(CLAIM).execute(Tuple.of(batchSize, from)).chain(rows -> {
             if (rows.size() == 0) {
-                return Uni.createFrom().item(0);
+                return Uni.createFrom().item(new Round(0, -1, settled));
             }
             List<OutboxEvent> events = new ArrayList<>(rows.size());
             for (Row row : rows) {
@@ -210,7 +242,7 @@ public class OutboxRelay {
                     .ifNoItem().after(sinkTimeout).fail()
                     .chain(() -> tx.preparedQuery(MARK).execute(Tuple.of(ids)))
                     .invoke(() -> published.increment(events.size()))
-                    .replaceWith(events.size());
+                    .replaceWith(new Round(events.size(), ids[ids.length - 1], settled));
         });
     }
 
@@ -220,7 +252,7 @@ public class OutboxRelay {
     }
 
     private void housekeeping() {
-        pool.preparedQuery(OLDEST).execute().map(rows -> rows.iterator().next().getOffsetDateTime(0))
+        pool.preparedQuery(OLDEST).execute(Tuple.of(floor.value())).map(rows -> rows.iterator().next().getOffsetDateTime(0))
                 .invoke(oldest -> oldestUnpublishedMillis.set(oldest == null ? 0
                         : Math.max(0, Duration.between(oldest.toInstant(), Instant.now()).toMillis())))
                 .chain(this::purgePublished)

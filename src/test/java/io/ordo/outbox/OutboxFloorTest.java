@@ -1,0 +1,80 @@
+package io.ordo.outbox;
+
+import static io.ordo.support.Api.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.ordo.support.Api;
+import io.ordo.support.Db;
+import io.ordo.support.Ids;
+import io.ordo.support.PostgresTestDatabase;
+import io.ordo.support.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The relay's floor never passes an outbox id whose transaction is still open: an event written early and committed
+ * late (after events with higher ids were published, and after the floor's candidate interval) is still relayed,
+ * and the floor then moves past it.
+ */
+@QuarkusTest
+class OutboxFloorTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Inject
+    OutboxRelay relay;
+
+    @Test
+    void anEventCommittedAfterLaterOnesWerePublishedIsStillRelayedAndTheFloorMovesPastIt() throws Exception {
+        String channel = Api.createChannel(Ids.unique("floor"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("FL");
+        Api.setStock(sku, location, 100);
+        try (Connection early = PostgresTestDatabase.connect(); Statement st = early.createStatement()) {
+            early.setAutoCommit(false);
+            st.execute("SELECT append_outbox_event('test', gen_random_uuid(), 1, 'test.floor', '{}'::jsonb)");
+            long held;
+            try (ResultSet rs = st.executeQuery("SELECT currval('outbox_id_seq')")) {
+                rs.next();
+                held = rs.getLong(1);
+            }
+            String later = placeOrder(channel, sku, "FL-1");
+            awaitPublished(later);
+            placeOrder(channel, sku, "FL-2");
+            Thread.sleep(OutboxFloor.CANDIDATE_EVERY.toMillis() * 3); // rounds enough to settle candidates
+            placeOrder(channel, sku, "FL-3");
+            awaitPublished(placeOrder(channel, sku, "FL-4"));
+            assertTrue(relay.floor() <= held, "floor " + relay.floor() + " passed the open id " + held);
+
+            early.commit();
+            Awaitility.await().atMost(WAIT).until(() -> Db.count(
+                    "SELECT count(*) FROM outbox WHERE id = ? AND published_at IS NOT NULL", held) == 1);
+            for (int i = 5; relay.floor() <= held && i < 40; i++) {
+                awaitPublished(placeOrder(channel, sku, "FL-" + i));
+                Thread.sleep(300);
+            }
+            assertTrue(relay.floor() > held, "the floor moves on: " + relay.floor() + " <= " + held);
+            assertEquals(0, Db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND id < ?",
+                    relay.floor()), "nothing unpublished below the floor");
+        }
+    }
+
+    private static String placeOrder(String channel, String sku, String externalId) {
+        return as(Tokens.channel(channel)).body(Api.order(externalId, sku, 1)).post("/v1/orders").then()
+                .statusCode(201).extract().path("id");
+    }
+
+    private static void awaitPublished(String orderId) {
+        Awaitility.await().atMost(WAIT).until(() -> Db.count(
+                "SELECT count(*) FROM outbox WHERE aggregate_id = ?::uuid AND published_at IS NULL", orderId) == 0);
+    }
+}
