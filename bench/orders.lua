@@ -14,6 +14,8 @@
 --                       (a channel token may omit it; an admin token must name it)
 --   BENCH_RUN_ID        prefix that makes externalIds unique across runs (default: time + random bytes)
 --   BENCH_PATH          request path (default /v1/orders)   BENCH_METHOD  (default POST)
+--   BENCH_DELAY_MS      pause of each connection between a response and its next request (default 0): a
+--                       paced load, e.g. for the latency at about half the peak rate (c32 and 25 ms: ~1,000/s)
 --   BENCH_COUNT_STATUS  1 (default): count 2xx / 409 / other statuses with a response() callback;
 --                       0: drop the callback (wrk then skips parsing headers and bodies, a little faster),
 --                       orders/s is then requests minus wrk's status errors
@@ -98,6 +100,11 @@ local function json_escape(s)
 end
 
 function init(args)
+  local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0") or 0
+  if pause > 0 then
+    -- wrk looks for delay() after init: defined only when pacing, so an unpaced run pays nothing for it
+    function delay() return pause end
+  end
   read_env()
   -- Seed differently per thread and per run so that threads do not walk the same SKU sequence.
   local seed = os.time() + thread_id * 7919

@@ -20,7 +20,8 @@
 # Environment: ORDO_URL (http://127.0.0.1:8080, must be a loopback address), BENCH_THREADS (2), BENCH_SKUS
 # (10000), BENCH_TIMEOUT (wrk --timeout, 10s), BENCH_WARMUP (e.g. 10s: an unmeasured wrk run first, to let the
 # JIT compile; default none), BENCH_TOKEN (default: a fresh bin/token ordo-channel bench-web),
-# BENCH_COUNT_STATUS (1; 0 drops the per-status counting), ORDO_DB and PG* for setup, events and the invariants,
+# BENCH_COUNT_STATUS (1; 0 drops the per-status counting), BENCH_DELAY_MS (0; a pause per connection between
+# requests: a paced load, see bench/orders.lua), ORDO_DB and PG* for setup, events and the invariants,
 # BENCH_EVENTS (1; 0 skips step 5), BENCH_EVENTS_WAIT (10: up to this many seconds for the relay to publish the
 # run's events before their lag is measured), BENCH_DRAIN_EVENTS (0; 1 runs bench/amqp-consume.mjs during the
 # run so that the events do not pile up in the broker's ordo.order-events queue; needs node and
