@@ -36,11 +36,6 @@ public class BackgroundWork {
         this.budget = config.tickBudget();
     }
 
-    /** The duties' names, in the order a round runs them. */
-    public List<String> names() {
-        return duties.stream().map(BackgroundDuty::name).toList();
-    }
-
     /**
      * Runs every duty once, in stage order, none starting a batch once {@code ordo.ops.tick-budget} has passed (a duty
      * reached after that still runs its first batch).
@@ -83,7 +78,8 @@ public class BackgroundWork {
     /** The failure's kind and message, without a stack trace. */
     private static String describe(Throwable failure) {
         String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
+        String firstLine = message == null ? "" : ": " + message.lines().findFirst().orElse("");
+        return failure.getClass().getSimpleName() + firstLine;
     }
 
     private static long millisSince(long startNanos) {

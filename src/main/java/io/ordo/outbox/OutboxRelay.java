@@ -252,7 +252,8 @@ public class OutboxRelay {
     }
 
     private void housekeeping() {
-        pool.preparedQuery(OLDEST).execute(Tuple.of(floor.value())).map(rows -> rows.iterator().next().getOffsetDateTime(0))
+        pool.preparedQuery(OLDEST).execute(Tuple.of(floor.value()))
+                .map(rows -> rows.iterator().next().getOffsetDateTime(0))
                 .invoke(oldest -> oldestUnpublishedMillis.set(oldest == null ? 0
                         : Math.max(0, Duration.between(oldest.toInstant(), Instant.now()).toMillis())))
                 .chain(this::purgePublished)

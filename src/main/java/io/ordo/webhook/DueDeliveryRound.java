@@ -12,8 +12,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One round of due deliveries for an external tick ({@link DeliveryWorker#deliverDue(long)}), apart from the worker's own
- * loop so that it also runs where the worker is disabled and answers only once its outcomes are written. It claims
+ * One round of due deliveries for an external tick ({@link DeliveryWorker#deliverDue(long)}), apart from the worker's
+ * own loop so that it also runs where the worker is disabled and answers only once its outcomes are written. It claims
  * due deliveries a batch at a time while batches come back full, sends each endpoint's at most
  * {@code max-in-flight-per-endpoint} at a time, and writes the outcomes of a batch before claiming the next. Claims
  * that could not start within the lease's start window are given back, as the worker does; no batch is claimed once
