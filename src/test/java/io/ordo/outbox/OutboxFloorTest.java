@@ -41,7 +41,7 @@ class OutboxFloorTest {
         Api.setStock(sku, location, 100);
         try (Connection early = PostgresTestDatabase.connect(); Statement st = early.createStatement()) {
             early.setAutoCommit(false);
-            st.execute("SELECT append_outbox_event('test', gen_random_uuid(), 1, 'test.floor', '{}'::jsonb)");
+            st.execute("SELECT append_outbox_event('hold', gen_random_uuid(), 1, 'hold.expired', '{}'::jsonb)");
             long held;
             try (ResultSet rs = st.executeQuery("SELECT currval('outbox_id_seq')")) {
                 rs.next();

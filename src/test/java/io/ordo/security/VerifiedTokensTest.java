@@ -11,6 +11,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +125,51 @@ class VerifiedTokensTest {
         var found = tokens.find(TokenHash.of("token-a")).orElseThrow();
         assertSame(principal, found.getPrincipal());
         assertNull(found.<Object>getAttribute(RoutingContext.class.getName()));
+    }
+
+    @Test
+    void underConcurrentUseATokenOnlyEverFindsItsOwnIdentityAndTheSizeStaysNearItsBound() throws Exception {
+        int maxSize = 500;
+        int threads = 8;
+        VerifiedTokens tokens = cache(maxSize, Duration.ofMinutes(5));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger wrong = new AtomicInteger();
+        AtomicInteger maxSeen = new AtomicInteger();
+        AtomicInteger hits = new AtomicInteger();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int seed = t;
+            done.add(pool.submit(() -> {
+                start.await();
+                Random random = new Random(seed);
+                for (int i = 0; i < 20_000; i++) {
+                    String name = "token-" + random.nextInt(2_000); // four times the bound: evictions all along
+                    TokenHash hash = TokenHash.of(name);
+                    var found = tokens.find(hash);
+                    if (found.isPresent()) {
+                        hits.incrementAndGet();
+                        if (!found.get().getPrincipal().getName().equals(name)) {
+                            wrong.incrementAndGet();
+                        }
+                    } else {
+                        tokens.remember(hash, identity(name), NOW + 3600);
+                    }
+                    maxSeen.accumulateAndGet(tokens.size(), Math::max);
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (var future : done) {
+            future.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(0, wrong.get(), "a token found another token's identity");
+        assertTrue(hits.get() > 0, "the cache was used");
+        // racing inserts may each add one past the bound before the next makes room (the class says so)
+        assertTrue(maxSeen.get() <= maxSize + threads, "size reached " + maxSeen.get());
+        assertTrue(tokens.size() <= maxSize + threads, "size " + tokens.size());
     }
 
     private static final class MovableClock extends Clock {
