@@ -80,6 +80,11 @@ class OperationsEndpointsTest {
                 .body("paths.'/v1/channels'.post.responses.'400'.content", hasKey("application/problem+json"))
                 .body("paths.'/v1/stock/{sku}/{location}/adjustments'.post.responses", hasKey("401"))
                 .body("paths.'/v1/stock/{sku}/{location}/adjustments'.post.responses", hasKey("403"))
-                .body("components.schemas.CreateChannel.properties.code.examples", notNullValue());
+                .body("components.schemas.CreateChannel.properties.code.examples", notNullValue())
+                .body("paths.'/v1/ops/tick'.post.security", notNullValue())
+                .body("paths.'/v1/ops/tick'.post.description", containsString("ordo-ops"))
+                .body("paths.'/v1/ops/tick'.post.responses", hasKey("503"))
+                .body("paths.'/v1/ops/due'.get.security", notNullValue())
+                .body("components.schemas", hasKey("DutyRound"));
     }
 }
