@@ -4,29 +4,47 @@ import static io.ordo.support.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.ordo.inventory.BackorderAnnouncer;
+import io.ordo.inventory.HoldExpirySweeper;
+import io.ordo.inventory.HoldRepository;
+import io.ordo.inventory.HoldsConfig;
+import io.ordo.outbox.OutboxRelay;
+import io.ordo.outbox.OutboxSink;
 import io.ordo.support.AmqpPeer;
 import io.ordo.support.Api;
 import io.ordo.support.Db;
 import io.ordo.support.Ids;
 import io.ordo.support.Tokens;
 import io.ordo.support.WebhookReceiver;
+import io.ordo.webhook.DeliveryStore;
+import io.ordo.webhook.DeliveryWorker;
+import io.ordo.webhook.WebhookUrlGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Scale to zero, simulated: this instance runs none of its own timers (no relay, no delivery worker, no scheduler),
@@ -127,6 +145,97 @@ class ScaleToZeroDrillTest {
             assertEquals(0, Db.count("SELECT count(*) FROM holds WHERE id = ?::uuid AND status = 'ACTIVE'", hold));
         }
         Db.assertInvariants();
+    }
+
+    @Inject
+    Pool pool;
+    @Inject
+    Vertx vertx;
+    @Inject
+    Instance<OutboxSink> sinks;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    DeliveryStore deliveries;
+    @Inject
+    HoldRepository holds;
+    @Inject
+    HoldsConfig holdsConfig;
+    @Inject
+    BackorderAnnouncer backorders;
+
+    /**
+     * Three instances' rounds at once: this instance's tick over HTTP and two other instances' duties, each with its
+     * own relay (its own floor), delivery round and sweeper, sharing nothing but the database.
+     */
+    @Test
+    void threeInstancesRunningTheRoundAtOnceDoEachItemOnce() throws Exception {
+        String channel = Api.createChannel(Ids.unique("zero3"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("Z3");
+        Api.setStock(sku, location, 1000);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            JsonPath webhook = as(Tokens.channel(channel))
+                    .body(Map.of("url", receiver.url("/hooks/zero3"), "events", List.of("order.created", "hold.expired")))
+                    .post("/v1/webhooks").then().statusCode(201).extract().jsonPath();
+            receiver.verifyWith(webhook.getString("secret"));
+            List<String> holdIds = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                holdIds.add(as(Tokens.channel(channel))
+                        .body(Map.of("lines", List.of(Map.of("sku", sku, "quantity", 2)), "ttlSeconds", 1))
+                        .post("/v1/holds").then().statusCode(201).extract().path("id"));
+            }
+            for (int i = 0; i < 60; i++) {
+                as(Tokens.channel(channel)).body(Api.order("Z3-" + i, sku, 1)).post("/v1/orders").then().statusCode(201);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Db.count(
+                    "SELECT count(*) FROM holds WHERE channel = ? AND expires_at > now()", channel) == 0);
+
+            List<Callable<Integer>> instances = List.of(
+                    () -> tick(opsToken()).getList("duties.done", Integer.class).stream().mapToInt(i -> i).sum(),
+                    otherInstance(), otherInstance());
+            ExecutorService threads = Executors.newFixedThreadPool(instances.size());
+            try {
+                for (Future<Integer> round : threads.invokeAll(instances)) {
+                    round.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+
+            assertEquals(30, Db.count("SELECT count(*) FROM holds WHERE channel = ? AND status = 'EXPIRED'", channel));
+            assertEquals(30, Db.count("SELECT count(*) FROM outbox o JOIN holds h ON h.id = o.aggregate_id "
+                    + "WHERE h.channel = ? AND o.type = 'hold.expired'", channel), "each hold expired once");
+            assertEquals(60, Db.count("SELECT sum(reserved) FROM stock WHERE sku = ?", sku));
+            assertEquals(0, Db.count("SELECT count(*) FROM outbox o WHERE o.published_at IS NULL AND (o.aggregate_id IN "
+                    + "(SELECT id FROM orders WHERE channel = ?) OR o.aggregate_id IN (SELECT id FROM holds WHERE channel = ?))",
+                    channel, channel));
+            List<WebhookReceiver.Received> got = receiver.received();
+            assertEquals(90, got.size(), "60 orders and 30 holds, each delivered once");
+            assertEquals(90, got.stream().map(WebhookReceiver.Received::id).distinct().count());
+            assertTrue(got.stream().allMatch(WebhookReceiver.Received::signatureValid));
+            assertEquals(0, Db.count("SELECT count(*) FROM webhook_deliveries WHERE subscription_id = ?::uuid "
+                    + "AND (status <> 'DELIVERED' OR attempts <> 1)", webhook.getString("id")));
+        }
+        Db.assertInvariants();
+    }
+
+    /** Another instance's round: its own sweeper, relay and delivery round, run as the tick runs them. */
+    private Callable<Integer> otherInstance() {
+        OutboxRelay relay = new OutboxRelay(pool, vertx, sinks, registry, 500, Duration.ofMillis(100),
+                Duration.ofSeconds(10), Duration.ofDays(7), false);
+        DeliveryWorker worker = new DeliveryWorker(deliveries, vertx, new WebhookUrlGuard(true, true), registry,
+                new DeliveryWorker.Settings(false, Duration.ofMillis(100), 200, 128, 64, Duration.ofSeconds(2),
+                        List.of(Duration.ofMillis(200)), Duration.ofDays(5), Duration.ofDays(7)),
+                Clock.systemUTC());
+        HoldExpirySweeper sweeper = new HoldExpirySweeper(holds, holdsConfig, registry, backorders);
+        return () -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            return sweeper.sweepUntil(deadline)
+                    .chain(expired -> relay.drainAll(deadline).map(relayed -> expired + relayed))
+                    .chain(done -> worker.deliverDue(deadline).map(sent -> done + sent))
+                    .subscribeAsCompletionStage().get(60, TimeUnit.SECONDS);
+        };
     }
 
     @Test
