@@ -31,6 +31,7 @@ import io.ordo.inventory.HoldsConfig;
 import io.ordo.outbox.OutboxRelay;
 import io.ordo.outbox.OutboxSink;
 import io.ordo.support.AmqpPeer;
+import io.ordo.support.ArtemisTestBroker;
 import io.ordo.support.Api;
 import io.ordo.support.Db;
 import io.ordo.support.Ids;
@@ -236,6 +237,34 @@ class ScaleToZeroDrillTest {
                     .chain(done -> worker.deliverDue(deadline).map(sent -> done + sent))
                     .subscribeAsCompletionStage().get(60, TimeUnit.SECONDS);
         };
+    }
+
+    @Test
+    void aTickWhileTheBrokerIsAwayAnswers503NamesTheDutyAndLeavesTheEventDue() throws Exception {
+        String channel = Api.createChannel(Ids.unique("zerob"));
+        String location = Api.createLocation(Ids.unique("WH"), 1);
+        String sku = Ids.unique("ZB");
+        Api.setStock(sku, location, 10);
+        tick(opsToken()); // nothing of anyone else's left to relay
+        String order = as(Tokens.channel(channel)).body(Api.order("ZB-1", sku, 1)).post("/v1/orders")
+                .then().statusCode(201).extract().path("id");
+        AmqpPeer.orderEvents().disconnect(); // the test's consumer reconnects at its next await
+        ArtemisTestBroker.stopBroker();
+        try {
+            JsonPath round = as(opsToken()).post("/v1/ops/tick").then().statusCode(503).extract().jsonPath();
+            assertEquals(false, round.getBoolean("complete"), round.prettify());
+            assertTrue(round.getString("duties.find { it.duty == 'outbox-relay' }.error") != null, round.prettify());
+            assertEquals(null, round.getString("duties.find { it.duty == 'hold-expiry' }.error"),
+                    "the other duties still ran");
+            assertEquals(1, Db.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?::uuid AND published_at IS NULL",
+                    order), "the event stays due");
+        } finally {
+            ArtemisTestBroker.restart();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> as(opsToken()).post("/v1/ops/tick").statusCode() == 200);
+        assertEquals(0, Db.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?::uuid AND published_at IS NULL",
+                order));
     }
 
     @Test
