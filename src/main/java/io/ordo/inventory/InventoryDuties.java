@@ -40,7 +40,7 @@ final class InventoryDuties {
 
         @Override
         public Uni<Long> dueCount() {
-            return pool.query(DUE).execute().map(rows -> rows.iterator().next().getLong(0));
+            return BackgroundDuty.countBy(pool, DUE);
         }
     }
 

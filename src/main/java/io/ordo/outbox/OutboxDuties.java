@@ -43,7 +43,7 @@ final class OutboxDuties {
 
         @Override
         public Uni<Long> dueCount() {
-            return pool.query(DUE).execute().map(rows -> rows.iterator().next().getLong(0));
+            return BackgroundDuty.countBy(pool, DUE);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ordo.common.duty;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * A periodic duty of a feature (relaying the outbox, retrying webhooks, expiring holds, purging old rows...): what
@@ -34,5 +35,10 @@ public interface BackgroundDuty {
      */
     default Uni<Long> dueCount() {
         return Uni.createFrom().item(-1L);
+    }
+
+    /** A due count from a feature's SQL function, e.g. {@code SELECT outbox_due_count()}: the first column of one row. */
+    static Uni<Long> countBy(Pool pool, String query) {
+        return pool.query(query).execute().map(rows -> rows.iterator().next().getLong(0));
     }
 }
