@@ -34,7 +34,7 @@ import io.ordo.support.AmqpPeer;
 import io.ordo.support.ArtemisTestBroker;
 import io.ordo.support.Api;
 import io.ordo.support.Db;
-import io.ordo.support.Ids;
+import io.ordo.support.Shop;
 import io.ordo.support.Tokens;
 import io.ordo.support.WebhookReceiver;
 import io.ordo.webhook.DeliveryStore;
@@ -70,15 +70,11 @@ class ScaleToZeroDrillTest {
 
     @Test
     void threeTicksAtOnceDoEachDueItemOnceAndNothingMovesWithoutThem() throws Exception {
-        String channel = Api.createChannel(Ids.unique("zero"));
-        String location = Api.createLocation(Ids.unique("WH"), 1);
-        String sku = Ids.unique("Z");
-        Api.setStock(sku, location, 10);
+        Shop shop = Shop.create("zero", 10);
+        String channel = shop.channel();
+        String sku = shop.sku();
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
-            JsonPath webhook = as(Tokens.channel(channel))
-                    .body(Map.of("url", receiver.url("/hooks/zero"), "events", List.of("order.created", "hold.expired")))
-                    .post("/v1/webhooks").then().statusCode(201).extract().jsonPath();
-            receiver.verifyWith(webhook.getString("secret"));
+            JsonPath webhook = Shop.subscribe(shop, receiver, "order.created", "hold.expired");
 
             // a delivery due: an event relayed by an earlier tick, whose first attempt failed (a retry is due)
             receiver.answer(r -> WebhookReceiver.Answer.status(500));
@@ -171,20 +167,15 @@ class ScaleToZeroDrillTest {
      */
     @Test
     void threeInstancesRunningTheRoundAtOnceDoEachItemOnce() throws Exception {
-        String channel = Api.createChannel(Ids.unique("zero3"));
-        String location = Api.createLocation(Ids.unique("WH"), 1);
-        String sku = Ids.unique("Z3");
-        Api.setStock(sku, location, 1000);
+        Shop shop = Shop.create("zero3", 1000);
+        String channel = shop.channel();
+        String sku = shop.sku();
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
-            JsonPath webhook = as(Tokens.channel(channel))
-                    .body(Map.of("url", receiver.url("/hooks/zero3"), "events", List.of("order.created", "hold.expired")))
-                    .post("/v1/webhooks").then().statusCode(201).extract().jsonPath();
-            receiver.verifyWith(webhook.getString("secret"));
-            List<String> holdIds = new ArrayList<>();
+            JsonPath webhook = Shop.subscribe(shop, receiver, "order.created", "hold.expired");
             for (int i = 0; i < 30; i++) {
-                holdIds.add(as(Tokens.channel(channel))
+                as(Tokens.channel(channel))
                         .body(Map.of("lines", List.of(Map.of("sku", sku, "quantity", 2)), "ttlSeconds", 1))
-                        .post("/v1/holds").then().statusCode(201).extract().path("id"));
+                        .post("/v1/holds").then().statusCode(201);
             }
             for (int i = 0; i < 60; i++) {
                 as(Tokens.channel(channel)).body(Api.order("Z3-" + i, sku, 1)).post("/v1/orders").then().statusCode(201);
@@ -241,10 +232,9 @@ class ScaleToZeroDrillTest {
 
     @Test
     void aTickWhileTheBrokerIsAwayAnswers503NamesTheDutyAndLeavesTheEventDue() throws Exception {
-        String channel = Api.createChannel(Ids.unique("zerob"));
-        String location = Api.createLocation(Ids.unique("WH"), 1);
-        String sku = Ids.unique("ZB");
-        Api.setStock(sku, location, 10);
+        Shop shop = Shop.create("zerob", 10);
+        String channel = shop.channel();
+        String sku = shop.sku();
         tick(opsToken()); // nothing of anyone else's left to relay
         String order = as(Tokens.channel(channel)).body(Api.order("ZB-1", sku, 1)).post("/v1/orders")
                 .then().statusCode(201).extract().path("id");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.ordo.support.Api;
 import io.ordo.support.Db;
-import io.ordo.support.Ids;
+import io.ordo.support.Shop;
 import io.ordo.support.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -40,10 +40,9 @@ class TickBudgetTest {
 
     @Test
     void aTickPastItsBudgetRunsOneBatchPerDutyAndTheNextTicksCarryOn() {
-        String channel = Api.createChannel(Ids.unique("budget"));
-        String location = Api.createLocation(Ids.unique("WH"), 1);
-        String sku = Ids.unique("B");
-        Api.setStock(sku, location, 10);
+        Shop shop = Shop.create("budget", 10);
+        String channel = shop.channel();
+        String sku = shop.sku();
         for (int i = 0; i < 5; i++) {
             as(Tokens.channel(channel)).body(Map.of("lines", List.of(Map.of("sku", sku, "quantity", 1)), "ttlSeconds", 1))
                     .post("/v1/holds").then().statusCode(201);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.ordo.support.Api;
 import io.ordo.support.Db;
-import io.ordo.support.Ids;
+import io.ordo.support.Shop;
 import io.ordo.support.PostgresTestDatabase;
 import io.ordo.support.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,10 +35,9 @@ class OutboxFloorTest {
 
     @Test
     void anEventCommittedAfterLaterOnesWerePublishedIsStillRelayedAndTheFloorMovesPastIt() throws Exception {
-        String channel = Api.createChannel(Ids.unique("floor"));
-        String location = Api.createLocation(Ids.unique("WH"), 1);
-        String sku = Ids.unique("FL");
-        Api.setStock(sku, location, 100);
+        Shop shop = Shop.create("floor", 100);
+        String channel = shop.channel();
+        String sku = shop.sku();
         try (Connection early = PostgresTestDatabase.connect(); Statement st = early.createStatement()) {
             early.setAutoCommit(false);
             st.execute("SELECT append_outbox_event('hold', gen_random_uuid(), 1, 'hold.expired', '{}'::jsonb)");

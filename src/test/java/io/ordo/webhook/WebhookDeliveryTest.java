@@ -1,6 +1,7 @@
 package io.ordo.webhook;
 
 import static io.ordo.support.Api.as;
+import static io.ordo.support.Shop.subscribe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.ordo.support.Api;
 import io.ordo.support.Db;
-import io.ordo.support.Ids;
+import io.ordo.support.Shop;
 import io.ordo.support.Tokens;
 import io.ordo.support.WebhookReceiver;
 import io.ordo.support.WebhookReceiver.Answer;
@@ -54,26 +55,6 @@ class WebhookDeliveryTest {
     @Inject
     DeliveryWorker worker;
 
-    record Shop(String channel, String sku) {
-    }
-
-    static Shop shop(String prefix, int stock) {
-        String channel = Api.createChannel(Ids.unique(prefix));
-        String location = Api.createLocation(Ids.unique("WH"), 1);
-        String sku = Ids.unique("WSKU");
-        Api.setStock(sku, location, stock);
-        return new Shop(channel, sku);
-    }
-
-    /** Subscribes the receiver for the shop's channel; returns {id, secret}. */
-    static JsonPath subscribe(Shop shop, WebhookReceiver receiver, String... events) {
-        JsonPath created = as(Tokens.channel(shop.channel()))
-                .body(Map.of("url", receiver.url("/hooks/" + shop.channel()), "events", List.of(events)))
-                .post("/v1/webhooks").then().statusCode(201).extract().jsonPath();
-        receiver.verifyWith(created.getString("secret"));
-        return created;
-    }
-
     static String placeOrder(Shop shop, String externalId) {
         return as(Tokens.channel(shop.channel())).body(Api.order(externalId, shop.sku(), 1)).post("/v1/orders")
                 .then().statusCode(201).extract().path("id");
@@ -89,7 +70,7 @@ class WebhookDeliveryTest {
 
     @Test
     void everyEventIsPostedSignedWithTheDocumentedBody() {
-        Shop shop = shop("wh-body", 10);
+        Shop shop = Shop.create("wh-body", 10);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             JsonPath webhook = subscribe(shop, receiver, "order.created", "order.status_changed");
             String order = placeOrder(shop, "B-1");
@@ -132,7 +113,7 @@ class WebhookDeliveryTest {
 
     @Test
     void aDeliveryAnswered500Then500Then200IsDeliveredOnTheThirdAttemptWithTheSameId() {
-        Shop shop = shop("wh-retry", 10);
+        Shop shop = Shop.create("wh-retry", 10);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             AtomicInteger calls = new AtomicInteger();
             receiver.answer(r -> Answer.status(calls.incrementAndGet() <= 2 ? 500 : 200));
@@ -159,7 +140,7 @@ class WebhookDeliveryTest {
 
     @Test
     void afterTheLastAttemptTheDeliveryIsFailedAndAManualRetrySendsItAgain() {
-        Shop shop = shop("wh-fail", 10);
+        Shop shop = Shop.create("wh-fail", 10);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             receiver.answer(r -> Answer.status(503));
             JsonPath webhook = subscribe(shop, receiver, "order.created");
@@ -181,8 +162,8 @@ class WebhookDeliveryTest {
 
     @Test
     void aReceiverThatNeverAnswersDoesNotHoldTheWorkerBeyondTheTimeout() {
-        Shop slow = shop("wh-slow", 10);
-        Shop fast = shop("wh-fast", 10);
+        Shop slow = Shop.create("wh-slow", 10);
+        Shop fast = Shop.create("wh-fast", 10);
         try (WebhookReceiver hanging = WebhookReceiver.start(); WebhookReceiver healthy = WebhookReceiver.start()) {
             hanging.answer(r -> Answer.after(Duration.ofSeconds(20), 200));
             JsonPath stuck = subscribe(slow, hanging, "order.created");
@@ -212,7 +193,7 @@ class WebhookDeliveryTest {
 
     @Test
     void eventsOfOneOrderArriveInSequenceOrderEvenWhenAnEarlierOneIsRetried() {
-        Shop shop = shop("wh-order", 100);
+        Shop shop = Shop.create("wh-order", 100);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             Map<String, AtomicInteger> firstFailures = new ConcurrentHashMap<>();
             // slow, and the first attempt of every order.created fails: the later events must wait for it
@@ -249,7 +230,7 @@ class WebhookDeliveryTest {
 
     @Test
     void theFanOutClaimsOnlyDeliveriesThatMayGoOutAtOnceAndNoMoreThanTheRoomGiven() {
-        Shop shop = shop("wh-claim", 10);
+        Shop shop = Shop.create("wh-claim", 10);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             receiver.answer(r -> Answer.status(200));
             subscribe(shop, receiver, "order.created", "order.status_changed");
@@ -282,7 +263,7 @@ class WebhookDeliveryTest {
 
     @Test
     void aClaimThatCouldNotStartInTimeIsGivenBackNotSentLate() {
-        Shop shop = shop("wh-lapse", 10);
+        Shop shop = Shop.create("wh-lapse", 10);
         DeliveryWorker other = pollingWorker();
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             receiver.answer(r -> Answer.status(200));
@@ -310,7 +291,7 @@ class WebhookDeliveryTest {
 
     @Test
     void nothingMoreIsClaimedForACongestedEndpointByTheFanOutOrThePoll() {
-        Shop shop = shop("wh-congested", 10);
+        Shop shop = Shop.create("wh-congested", 10);
         worker.stop(); // no poll of this instance's worker in between: the test claims by hand
         try (WebhookReceiver busyReceiver = WebhookReceiver.start();
                 WebhookReceiver freeReceiver = WebhookReceiver.start()) {
@@ -392,7 +373,7 @@ class WebhookDeliveryTest {
 
     @Test
     void aSlowEndpointGetsNoMoreThanItsShareOfTheSendingSlots() {
-        Shop shop = shop("wh-fair", 100);
+        Shop shop = Shop.create("wh-fair", 100);
         // 8 slots, at most 2 per endpoint; this instance's worker stopped so that this one does all the sending
         DeliveryWorker fair = new DeliveryWorker(store, vertx, new WebhookUrlGuard(true, true), registry,
                 new DeliveryWorker.Settings(true, Duration.ofMillis(20), 50, 8, 2, Duration.ofSeconds(2),
@@ -433,7 +414,7 @@ class WebhookDeliveryTest {
     }
 
     private void assertEveryDeliverySentOnce(String channel) {
-        Shop shop = shop(channel, 1000);
+        Shop shop = Shop.create(channel, 1000);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             receiver.answer(r -> Answer.after(Duration.ofMillis(5), 200));
             JsonPath webhook = subscribe(shop, receiver, "order.created", "order.status_changed");
@@ -459,8 +440,8 @@ class WebhookDeliveryTest {
 
     @Test
     void a410DisablesTheEndpointAndA429sRetryAfterIsHonoured() {
-        Shop gone = shop("wh-gone", 10);
-        Shop busy = shop("wh-busy", 10);
+        Shop gone = Shop.create("wh-gone", 10);
+        Shop busy = Shop.create("wh-busy", 10);
         try (WebhookReceiver goneReceiver = WebhookReceiver.start(); WebhookReceiver busyReceiver = WebhookReceiver.start()) {
             goneReceiver.answer(r -> Answer.status(410));
             JsonPath disabled = subscribe(gone, goneReceiver, "order.created");
@@ -486,7 +467,7 @@ class WebhookDeliveryTest {
 
     @Test
     void anEndpointFailingLongerThanDisableAfterIsDisabled() {
-        Shop shop = shop("wh-stale", 10);
+        Shop shop = Shop.create("wh-stale", 10);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             receiver.answer(r -> Answer.status(500));
             JsonPath webhook = subscribe(shop, receiver, "order.created");
