@@ -8,6 +8,17 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -65,6 +76,77 @@ class OutboxFloorTest {
             assertEquals(0, Db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND id < ?",
                     relay.floor()), "nothing unpublished below the floor");
         }
+    }
+
+    /**
+     * Under concurrent writers (orders over HTTP, and transactions that append an event, wait up to 800 ms and then
+     * commit or roll back) the floor moves on, and every committed event is relayed: none is ever left below it.
+     */
+    @Test
+    void underConcurrentWritersSomeSlowSomeRolledBackEveryCommittedEventIsRelayed() throws Exception {
+        Shop shop = Shop.create("floorc", 100_000);
+        long floorBefore = relay.floor();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        Set<Long> committed = ConcurrentHashMap.newKeySet();
+        Set<Long> rolledBack = ConcurrentHashMap.newKeySet();
+        AtomicInteger orders = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(12);
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            work.add(threads.submit(() -> {
+                for (int i = 0; System.nanoTime() < deadline; i++) {
+                    placeOrder(shop.channel(), shop.sku(), "FC-" + thread + "-" + i);
+                    orders.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (int t = 0; t < 4; t++) {
+            long seed = t;
+            work.add(threads.submit(() -> {
+                Random random = new Random(seed);
+                while (System.nanoTime() < deadline) {
+                    try (Connection c = PostgresTestDatabase.connect(); Statement st = c.createStatement()) {
+                        c.setAutoCommit(false);
+                        st.execute("SELECT append_outbox_event('hold', gen_random_uuid(), 1, 'hold.expired', '{}'::jsonb)");
+                        long id;
+                        try (ResultSet rs = st.executeQuery("SELECT currval('outbox_id_seq')")) {
+                            rs.next();
+                            id = rs.getLong(1);
+                        }
+                        Thread.sleep(random.nextInt(800));
+                        if (random.nextBoolean()) {
+                            c.commit();
+                            committed.add(id);
+                        } else {
+                            c.rollback();
+                            rolledBack.add(id);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> done : work) {
+            done.get(60, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+
+        assertTrue(orders.get() > 50 && committed.size() > 3 && rolledBack.size() > 3,
+                orders.get() + " orders, " + committed.size() + " committed, " + rolledBack.size() + " rolled back");
+        Awaitility.await().atMost(WAIT).until(() -> Db.count(
+                "SELECT count(*) FROM outbox o JOIN orders r ON r.id = o.aggregate_id WHERE r.channel = ? "
+                        + "AND o.published_at IS NULL", shop.channel()) == 0);
+        String ids = committed.stream().map(String::valueOf).collect(Collectors.joining(","));
+        Awaitility.await().atMost(WAIT).until(() -> Db.count(
+                "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL AND id IN (" + ids + ")") == committed.size());
+        assertEquals(0, Db.count("SELECT count(*) FROM outbox WHERE id IN ("
+                + rolledBack.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")"));
+        assertTrue(relay.floor() > floorBefore, "the floor moved during the run: " + floorBefore + " -> " + relay.floor());
+        assertEquals(0, Db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND id < ?", relay.floor()),
+                "nothing unpublished below the floor");
+        Db.assertInvariants();
     }
 
     private static String placeOrder(String channel, String sku, String externalId) {
